@@ -1,0 +1,25 @@
+@{
+    RootModule             = 'Ally.PowerShell.dll'
+    # Stamped by build.ps1 from Directory.Build.props (the one version source).
+    ModuleVersion          = '0.0.0'
+    CompatiblePSEditions   = @('Core', 'Desktop')
+    GUID                   = '5f0c3a0e-8a52-4c5e-9d0b-6f1f7c2a9e41'
+    Author                 = 'Ally contributors'
+    CompanyName            = 'Ally contributors'
+    Copyright              = '(c) Ally contributors. MIT licence.'
+    Description            = 'LLMs in PowerShell: chat with local Ollama models (and hosted ones) from the console, scripts, pipelines and CI jobs.'
+    PowerShellVersion      = '5.1'
+    FormatsToProcess       = @('Ally.Format.ps1xml')
+    CmdletsToExport        = @('Invoke-AllyChat')
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('AI', 'LLM', 'Ollama', 'OpenRouter', 'Chat', 'GenAI', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://github.com/ally-pwsh/Ally/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/ally-pwsh/Ally'
+            ReleaseNotes = 'See https://github.com/ally-pwsh/Ally/releases'
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+using System.Collections.Generic;
+
+namespace Ally
+{
+    /// <summary>A provider-neutral chat request.</summary>
+    public sealed class ChatRequest
+    {
+        /// <summary>Creates a request.</summary>
+        public ChatRequest(string model, IReadOnlyList<ChatMessage> messages)
+        {
+            Model = model;
+            Messages = messages;
+        }
+
+        /// <summary>The model to ask.</summary>
+        public string Model { get; }
+        /// <summary>The conversation, ending with the user's turn.</summary>
+        public IReadOnlyList<ChatMessage> Messages { get; }
+        /// <summary>Most tokens to generate (Ollama num_predict).</summary>
+        public int? MaxTokens { get; set; }
+        /// <summary>Sampling temperature, 0–2.</summary>
+        public double? Temperature { get; set; }
+        /// <summary>Provider options (for Ollama, the keys of its <c>options</c> object).</summary>
+        public IReadOnlyDictionary<string, object?>? Options { get; set; }
+        /// <summary>Whole-request time limit; null or zero means none.</summary>
+        public TimeSpan? Timeout { get; set; }
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+
+namespace Ally
+{
+    /// <summary>
+    /// The answer to one chat turn. <see cref="ToString"/> is the answer's text, so piping a
+    /// response to Set-Content writes the answer.
+    /// </summary>
+    public sealed class ChatResponse
+    {
+        internal ChatResponse(string content, string? thinking, string model, string provider, string? finishReason,
+            int? promptTokens, int? completionTokens, TimeSpan? totalDuration, TimeSpan? loadDuration, TimeSpan? promptDuration,
+            TimeSpan? completionDuration, IReadOnlyList<ChatMessage> messages, bool streamed, bool complete)
+        {
+            Content = content;
+            Thinking = string.IsNullOrEmpty(thinking) ? null : thinking;
+            Model = model;
+            Provider = provider;
+            FinishReason = finishReason;
+            PromptTokens = promptTokens;
+            CompletionTokens = completionTokens;
+            TotalDuration = totalDuration;
+            LoadDuration = loadDuration;
+            PromptDuration = promptDuration;
+            CompletionDuration = completionDuration;
+            Messages = messages;
+            Streamed = streamed;
+            IsComplete = complete;
+        }
+
+        /// <summary>The answer.</summary>
+        public string Content { get; }
+        /// <summary>The model's reasoning, for thinking models.</summary>
+        public string? Thinking { get; }
+        /// <summary>The model that answered.</summary>
+        public string Model { get; }
+        /// <summary>The provider that served the request (ollama).</summary>
+        public string Provider { get; }
+        /// <summary>Why generation stopped: stop, length, … (null for an incomplete answer).</summary>
+        public string? FinishReason { get; }
+        /// <summary>Tokens in the prompt, as the provider counted them.</summary>
+        public int? PromptTokens { get; }
+        /// <summary>Tokens generated.</summary>
+        public int? CompletionTokens { get; }
+        /// <summary>Prompt plus completion tokens.</summary>
+        public int? TotalTokens => PromptTokens is null && CompletionTokens is null ? null : (PromptTokens ?? 0) + (CompletionTokens ?? 0);
+        /// <summary>Time the provider spent on the whole request.</summary>
+        public TimeSpan? TotalDuration { get; }
+        /// <summary>Time spent loading the model.</summary>
+        public TimeSpan? LoadDuration { get; }
+        /// <summary>Time spent reading the prompt.</summary>
+        public TimeSpan? PromptDuration { get; }
+        /// <summary>Time spent generating the answer.</summary>
+        public TimeSpan? CompletionDuration { get; }
+        /// <summary>Generation speed, from the provider's own counts.</summary>
+        public double? TokensPerSecond => CompletionTokens is int n && CompletionDuration is TimeSpan d && d > TimeSpan.Zero ? n / d.TotalSeconds : null;
+        /// <summary>The conversation, including this answer as its last turn.</summary>
+        public IReadOnlyList<ChatMessage> Messages { get; }
+        /// <summary>True when the answer was already written to the host as it streamed.</summary>
+        public bool Streamed { get; }
+        /// <summary>False for the partial answer kept on an error.</summary>
+        public bool IsComplete { get; }
+
+        /// <summary>The answer's text.</summary>
+        public override string ToString() => Content;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Ally
+{
+    /// <summary>
+    /// What kind of failure an <see cref="AllyException"/> is. The cmdlet layer maps each value to a
+    /// PowerShell ErrorCategory, so the library stays free of PowerShell types.
+    /// </summary>
+    public enum AllyErrorCategory
+    {
+        /// <summary>Bad input or settings, found before any network call.</summary>
+        InvalidArgument,
+        /// <summary>The provider could not be reached.</summary>
+        ConnectionError,
+        /// <summary>The model (or another named object) does not exist.</summary>
+        ObjectNotFound,
+        /// <summary>The request did not finish within the time limit.</summary>
+        OperationTimeout,
+        /// <summary>The provider is busy or rate limited.</summary>
+        ResourceBusy,
+        /// <summary>The provider refused the credentials.</summary>
+        AuthenticationError,
+        /// <summary>The provider refused the request for lack of rights, credit or policy.</summary>
+        PermissionDenied,
+        /// <summary>The provider sent something Ally could not read.</summary>
+        InvalidData,
+        /// <summary>The provider reported a failure of its own.</summary>
+        ProviderError,
+    }
+}

@@ -1,0 +1,38 @@
+using System;
+
+namespace Ally
+{
+    /// <summary>
+    /// The one exception type Ally's library throws for failures a user can act on. It carries a
+    /// stable error id, a category, the remedy, and whatever part of an answer had already arrived.
+    /// </summary>
+    public class AllyException : Exception
+    {
+        /// <summary>Creates an Ally failure.</summary>
+        public AllyException(string errorId, AllyErrorCategory category, string message, string? remedy = null, Exception? innerException = null)
+            : base(remedy is null ? message : message + " " + remedy, innerException)
+        {
+            ErrorId = errorId;
+            Category = category;
+            Remedy = remedy;
+        }
+
+        /// <summary>Stable PascalCase id, used as the ErrorRecord's FullyQualifiedErrorId.</summary>
+        public string ErrorId { get; }
+
+        /// <summary>What kind of failure this is.</summary>
+        public AllyErrorCategory Category { get; }
+
+        /// <summary>What the user can do about it (also part of <see cref="Exception.Message"/>).</summary>
+        public string? Remedy { get; }
+
+        /// <summary>The server's own error text, when the server sent one.</summary>
+        public string? ServerMessage { get; internal set; }
+
+        /// <summary>HTTP status code of the failed response, when there was one.</summary>
+        public int? StatusCode { get; internal set; }
+
+        /// <summary>What was received before the failure (content, thinking), or null when nothing was.</summary>
+        public ChatResponse? PartialResponse { get; internal set; }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.Providers.Ollama;
+using Xunit;
+
+namespace Ally.Tests
+{
+    public class NdjsonErrorGuardStreamTests
+    {
+        /// <summary>A stream that returns at most <c>chunk</c> bytes per read, like a network body.</summary>
+        private sealed class TrickleStream : MemoryStream
+        {
+            private readonly int _chunk;
+            public TrickleStream(byte[] data, int chunk) : base(data) => _chunk = chunk;
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+                base.ReadAsync(buffer, offset, Math.Min(count, _chunk), ct);
+        }
+
+        private static async Task<(List<string> Lines, Exception? Error)> ReadLines(string body, int chunk)
+        {
+            var guard = new NdjsonErrorGuardStream(new TrickleStream(Encoding.UTF8.GetBytes(body), chunk), CancellationToken.None);
+            var reader = new StreamReader(guard);
+            var lines = new List<string>();
+            try
+            {
+                string? line;
+                while ((line = await reader.ReadLineAsync()) != null) lines.Add(line);
+                return (lines, null);
+            }
+            catch (Exception ex)
+            {
+                return (lines, ex);
+            }
+        }
+
+        private const string Content1 = "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}";
+        private const string Content2 = "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"lo \\\"error\\\": x\"},\"done\":false}";
+        private const string Done = "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\"}";
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(7)]
+        [InlineData(4096)]
+        public async Task PassesANormalStreamThroughUnchanged(int chunk)
+        {
+            var (lines, error) = await ReadLines(Content1 + "\n" + Content2 + "\n" + Done + "\n", chunk);
+            Assert.Null(error);
+            Assert.Equal(new[] { Content1, Content2, Done }, lines);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(13)]
+        [InlineData(4096)]
+        public async Task DeliversEveryLineBeforeAnErrorLineThenThrowsWithTheServerText(int chunk)
+        {
+            string body = Content1 + "\n" + Content2 + "\n{\"error\":\"an error was encountered while running the model\"}\n";
+            var (lines, error) = await ReadLines(body, chunk);
+            Assert.Equal(new[] { Content1, Content2 }, lines);
+            var ollama = Assert.IsType<OllamaResponseException>(error);
+            Assert.True(ollama.MidStream);
+            Assert.Equal("an error was encountered while running the model", ollama.ServerMessage);
+        }
+
+        [Fact]
+        public async Task AnErrorLineWithoutATrailingNewlineIsStillSeen()
+        {
+            var (lines, error) = await ReadLines(Content1 + "\n{\"error\":\"boom\"}", 5);
+            Assert.Single(lines);
+            Assert.Equal("boom", Assert.IsType<OllamaResponseException>(error).ServerMessage);
+        }
+
+        [Fact]
+        public async Task LinesLongerThanTheBufferSurvive()
+        {
+            string longLine = "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"" + new string('x', 100_000) + "\"},\"done\":false}";
+            var (lines, error) = await ReadLines(longLine + "\n" + Done + "\n", 3000);
+            Assert.Null(error);
+            Assert.Equal(new[] { longLine, Done }, lines);
+        }
+
+        [Theory]
+        [InlineData("{\"error\":\"x\"}", "x")]
+        [InlineData("  {\"error\" : \"spaced\"}\r\n", "spaced")]
+        [InlineData("{\"model\":\"m\",\"error\":\"late\"}", "late")]
+        [InlineData("{\"model\":\"m\",\"message\":{\"content\":\"\\\"error\\\":1\"}}", null)]
+        [InlineData("{\"message\":{\"error\":\"nested is not a stream error\"}}", null)]
+        [InlineData("not json \"error\"", null)]
+        public void RecognisesOnlyTopLevelErrorLines(string line, string? expected)
+        {
+            Assert.Equal(expected, OllamaErrorHandler.TryReadErrorLine(Encoding.UTF8.GetBytes(line)));
+        }
+
+        [Theory]
+        [InlineData("{\"error\":\"model 'nope' not found\"}", "model 'nope' not found")]
+        [InlineData("upstream gone", "upstream gone")]
+        [InlineData("", "Bad Gateway")]
+        public void ReadsErrorBodies(string body, string expected)
+        {
+            Assert.Equal(expected, OllamaErrorHandler.ReadErrorText(body, "Bad Gateway"));
+        }
+    }
+}
