@@ -15,7 +15,11 @@ namespace Ally
             ErrorId = errorId;
             Category = category;
             Remedy = remedy;
+            Problem = message;
         }
+
+        /// <summary>What went wrong, without the remedy.</summary>
+        public string Problem { get; }
 
         /// <summary>Stable PascalCase id, used as the ErrorRecord's FullyQualifiedErrorId.</summary>
         public string ErrorId { get; }

@@ -59,7 +59,8 @@ namespace Ally.PowerShell.Commands
         protected static ErrorRecord ToErrorRecord(AllyException exception, object? target)
         {
             var record = new ErrorRecord(exception, exception.ErrorId, ToCategory(exception.Category), target);
-            if (exception.Remedy != null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = exception.Remedy };
+            // Shown as the message plus a separate "Recommendation:" line; the exception's Message keeps both for logs.
+            if (exception.Remedy != null) record.ErrorDetails = new ErrorDetails(exception.Problem) { RecommendedAction = exception.Remedy };
             return record;
         }
 

@@ -1,0 +1,56 @@
+# Helpers shared by the Pester suites: child PowerShell processes and environment handling.
+
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh pwsh process (the same PowerShell the tests run on) and returns its
+        exit code, stdout and stderr. -Environment adds or overrides variables ($null removes one).
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSec = 300,
+        [string] $WorkingDirectory = (Get-Location).Path
+    )
+    $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    # Under `dotnet pwsh` the process is dotnet itself, so start pwsh.dll through it.
+    if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', '-') { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $psi.WorkingDirectory = $WorkingDirectory
+    foreach ($key in $Environment.Keys) {
+        if ($null -eq $Environment[$key]) { [void]$psi.Environment.Remove($key) } else { $psi.Environment[$key] = [string]$Environment[$key] }
+    }
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $process.StandardInput.WriteLine($Script)
+    $process.StandardInput.Close()
+    if (-not $process.WaitForExit($TimeoutSec * 1000)) {
+        $process.Kill($true)
+        throw "Child pwsh did not finish within $TimeoutSec s. Output so far: $($stdout.Result)"
+    }
+    [pscustomobject]@{
+        ExitCode = $process.ExitCode
+        StdOut   = $stdout.Result
+        StdErr   = $stderr.Result
+    }
+}
+
+function Save-AllyEnvironment {
+    # The variables Ally reads; tests set them freely and restore them afterwards.
+    $names = 'OLLAMA_HOST', 'ALLY_PROVIDER', 'ALLY_MODEL'
+    $saved = @{}
+    foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
+    $saved
+}
+
+function Restore-AllyEnvironment {
+    param([hashtable] $Saved)
+    foreach ($n in $Saved.Keys) { [Environment]::SetEnvironmentVariable($n, $Saved[$n]) }
+}
+
+Export-ModuleMember -Function Invoke-ChildPwsh, Save-AllyEnvironment, Restore-AllyEnvironment
