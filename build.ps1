@@ -119,7 +119,7 @@ function Invoke-Build {
     $manifest = $manifest -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$version'"
     Set-Content -Path (Join-Path $moduleDir 'Ally.psd1') -Value $manifest -Encoding utf8NoBOM -NoNewline
 
-    & (Join-Path $root 'tools/ConvertTo-AllyMaml.ps1') -SourcePath (Join-Path $root 'docs/en-US') -OutputPath (Join-Path $moduleDir 'en-US')
+    & (Join-Path $root 'tools/ConvertTo-AllyMaml.ps1') -SourcePath (Join-Path $root 'docs/en-US') -OutputPath (Join-Path $moduleDir 'en-US') | Out-Null
 
     foreach ($file in $moduleFiles) {
         if (-not (Test-Path (Join-Path $moduleDir $file))) { throw "The module folder is missing $file." }

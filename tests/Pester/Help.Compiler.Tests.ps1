@@ -9,13 +9,13 @@
     pwsh -NoProfile for Get-Help output. Also checks that malformed pages fail with file and line,
     and that the shipped docs/en-US pages compile.
 
-    Run:  dotnet pwsh -NoProfile -c "Import-Module ~/.nuget/packages/pester/6.2.0/tools/Pester.psd1; Invoke-Pester tests/Help.Compiler.Tests.ps1"
+    Run:  dotnet pwsh -NoProfile -c "Import-Module ~/.nuget/packages/pester/6.2.0/tools/Pester.psd1; Invoke-Pester tests/Pester/Help.Compiler.Tests.ps1"
 #>
 
 BeforeAll {
-    $script:Repo = Split-Path $PSScriptRoot -Parent
+    $script:Repo = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $script:Compiler = Join-Path $Repo 'tools/ConvertTo-AllyMaml.ps1'
-    $script:Fixture = Join-Path $PSScriptRoot 'fixtures/help'
+    $script:Fixture = Join-Path $Repo 'tests/fixtures/help'
     $script:GoodPage = Get-Content -Raw (Join-Path $Fixture 'docs/Test-Thing.md')
 
     # Runs a script in a fresh PowerShell (the same one running the tests) and returns its
