@@ -1,0 +1,372 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace Ally.FakeServers.Infrastructure;
+
+/// <summary>
+/// How the fake "models" answer and which faults they inject, as set through
+/// <c>POST /_fake/behavior</c>. Provider-neutral on purpose: a later OpenRouter (SSE) fake reads the
+/// same settings and renders them in its own wire format. Immutable: a request takes one snapshot
+/// at its start, so a concurrent control call never changes a stream half-way.
+/// </summary>
+internal sealed record FakeBehavior
+{
+    public static readonly FakeBehavior Default = new();
+
+    /// <summary>Fixed answer text instead of the echo (<c>reply</c>).</summary>
+    public string? Reply { get; init; }
+
+    /// <summary>Answer of N generated tokens <c>" tok0 tok1 …"</c> (<c>replyTokens</c>); wins over <see cref="Reply"/>.</summary>
+    public int? ReplyTokens { get; init; }
+
+    /// <summary>
+    /// Fixed reasoning text for thinking-capable models (<c>thinking</c>); <c>null</c> means the
+    /// default <c>Thinking about: …</c>, an empty string means "no thinking chunks".
+    /// </summary>
+    public string? Thinking { get; init; }
+
+    /// <summary>Pause between chunks, in milliseconds (<c>chunkDelayMs</c>).</summary>
+    public int ChunkDelayMs { get; init; }
+
+    /// <summary>Pause before the response starts, in milliseconds (<c>responseDelayMs</c>).</summary>
+    public int ResponseDelayMs { get; init; }
+
+    /// <summary>Error line after K content chunks (<c>midStreamError</c>).</summary>
+    public MidStreamError? MidStreamError { get; init; }
+
+    /// <summary>Stop writing after K content chunks and hang until the client leaves (<c>stallAfterChunks</c>).</summary>
+    public int? StallAfterChunks { get; init; }
+
+    /// <summary>Abort the connection after K content chunks (<c>truncateAfterChunks</c>).</summary>
+    public int? TruncateAfterChunks { get; init; }
+
+    /// <summary>
+    /// Tool calls the model makes when the request offers tools (<c>toolCalls</c>): each element is
+    /// <c>{"name":"…","arguments":{…}}</c>, kept as raw JSON so the arguments pass through untouched.
+    /// </summary>
+    public IReadOnlyList<JsonElement>? ToolCalls { get; init; }
+
+    /// <summary>Writes the behaviour in the same shape <c>POST /_fake/behavior</c> accepts.</summary>
+    public void WriteTo(Utf8JsonWriter w, IReadOnlyList<FailNextEntry> pendingFailures)
+    {
+        w.WriteStartObject();
+        WriteNullable(w, "reply", Reply);
+        if (ReplyTokens is { } tokens) w.WriteNumber("replyTokens", tokens); else w.WriteNull("replyTokens");
+        WriteNullable(w, "thinking", Thinking);
+        w.WriteNumber("chunkDelayMs", ChunkDelayMs);
+        w.WriteNumber("responseDelayMs", ResponseDelayMs);
+        if (MidStreamError is { } mid)
+        {
+            w.WriteStartObject("midStreamError");
+            w.WriteNumber("afterChunks", mid.AfterChunks);
+            w.WriteString("message", mid.Message);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("midStreamError");
+        }
+
+        if (StallAfterChunks is { } stall) w.WriteNumber("stallAfterChunks", stall); else w.WriteNull("stallAfterChunks");
+        if (TruncateAfterChunks is { } truncate) w.WriteNumber("truncateAfterChunks", truncate); else w.WriteNull("truncateAfterChunks");
+        if (ToolCalls is { } calls)
+        {
+            w.WriteStartArray("toolCalls");
+            foreach (var call in calls)
+            {
+                call.WriteTo(w);
+            }
+
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteNull("toolCalls");
+        }
+
+        w.WriteStartArray("failNext");
+        foreach (var failure in pendingFailures)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("status", failure.Status);
+            w.WriteString("error", failure.Error);
+            w.WriteString("path", failure.Path);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+}
+
+/// <summary>An error line written mid-stream after <see cref="AfterChunks"/> content chunks.</summary>
+internal sealed record MidStreamError(int AfterChunks, string Message);
+
+/// <summary>One queued failure: the next request to <see cref="Path"/> answers <see cref="Status"/> with <c>{"error":Error}</c>.</summary>
+internal sealed record FailNextEntry(int Status, string Error, string Path);
+
+/// <summary>
+/// Holds the current <see cref="FakeBehavior"/> and the <c>failNext</c> queue. Updates merge: a
+/// field absent from the JSON keeps its value, a field set to <c>null</c> returns to its default.
+/// </summary>
+internal sealed class BehaviorStore
+{
+    private readonly object _gate = new();
+    private readonly List<FailNextEntry> _failNext = [];
+    private FakeBehavior _current = FakeBehavior.Default;
+
+    /// <summary>The settings in force now (a snapshot; never changes under the caller).</summary>
+    public FakeBehavior Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    public IReadOnlyList<FailNextEntry> PendingFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failNext.ToArray();
+            }
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _current = FakeBehavior.Default;
+            _failNext.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Takes the first queued failure meant for <paramref name="path"/>, if any. Each request
+    /// consumes at most one, so <c>failNext:[503,503]</c> fails exactly the next two calls.
+    /// </summary>
+    public FailNextEntry? TakeFailure(string path)
+    {
+        lock (_gate)
+        {
+            var index = _failNext.FindIndex(f => string.Equals(f.Path, path, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var entry = _failNext[index];
+            _failNext.RemoveAt(index);
+            return entry;
+        }
+    }
+
+    /// <summary>Applies a <c>POST /_fake/behavior</c> body.</summary>
+    /// <returns><c>null</c> on success, else a message naming the bad field (nothing is changed then).</returns>
+    public string? Apply(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return "the behavior must be a JSON object";
+        }
+
+        lock (_gate)
+        {
+            var next = _current;
+            List<FailNextEntry>? failNext = null;
+            foreach (var property in body.EnumerateObject())
+            {
+                var value = property.Value;
+                var isNull = value.ValueKind == JsonValueKind.Null;
+                string? error = null;
+                switch (property.Name)
+                {
+                    case "reply":
+                        if (isNull) next = next with { Reply = null };
+                        else if (value.ValueKind == JsonValueKind.String) next = next with { Reply = value.GetString() };
+                        else error = "reply must be a string or null";
+                        break;
+                    case "replyTokens":
+                        if (isNull) next = next with { ReplyTokens = null };
+                        else if (TryGetCount(value, out var tokens)) next = next with { ReplyTokens = tokens };
+                        else error = "replyTokens must be a non-negative integer or null";
+                        break;
+                    case "thinking":
+                        if (isNull) next = next with { Thinking = null };
+                        else if (value.ValueKind == JsonValueKind.String) next = next with { Thinking = value.GetString() };
+                        else error = "thinking must be a string or null";
+                        break;
+                    case "chunkDelayMs":
+                        if (isNull) next = next with { ChunkDelayMs = 0 };
+                        else if (TryGetCount(value, out var chunkDelay)) next = next with { ChunkDelayMs = chunkDelay };
+                        else error = "chunkDelayMs must be a non-negative integer";
+                        break;
+                    case "responseDelayMs":
+                        if (isNull) next = next with { ResponseDelayMs = 0 };
+                        else if (TryGetCount(value, out var responseDelay)) next = next with { ResponseDelayMs = responseDelay };
+                        else error = "responseDelayMs must be a non-negative integer";
+                        break;
+                    case "midStreamError":
+                        if (isNull) next = next with { MidStreamError = null };
+                        else if (TryParseMidStreamError(value, out var mid, out error)) next = next with { MidStreamError = mid };
+                        break;
+                    case "stallAfterChunks":
+                        if (isNull) next = next with { StallAfterChunks = null };
+                        else if (TryGetCount(value, out var stall)) next = next with { StallAfterChunks = stall };
+                        else error = "stallAfterChunks must be a non-negative integer or null";
+                        break;
+                    case "truncateAfterChunks":
+                        if (isNull) next = next with { TruncateAfterChunks = null };
+                        else if (TryGetCount(value, out var truncate)) next = next with { TruncateAfterChunks = truncate };
+                        else error = "truncateAfterChunks must be a non-negative integer or null";
+                        break;
+                    case "toolCalls":
+                        if (isNull) next = next with { ToolCalls = null };
+                        else if (TryParseToolCalls(value, out var calls, out error)) next = next with { ToolCalls = calls };
+                        break;
+                    case "failNext":
+                        if (isNull) failNext = [];
+                        else if (!TryParseFailNext(value, out failNext, out error)) failNext = null;
+                        break;
+                    default:
+                        // Reject typos loudly: a silently ignored "midStreamErorr" makes a test pass for the wrong reason.
+                        error = $"unknown behavior field '{property.Name}'";
+                        break;
+                }
+
+                if (error is not null)
+                {
+                    return error;
+                }
+            }
+
+            _current = next;
+            if (failNext is not null)
+            {
+                _failNext.Clear();
+                _failNext.AddRange(failNext);
+            }
+
+            return null;
+        }
+    }
+
+    private static bool TryGetCount(JsonElement value, out int count)
+    {
+        count = 0;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out count) && count >= 0;
+    }
+
+    private static bool TryParseMidStreamError(JsonElement value, out MidStreamError? result, out string? error)
+    {
+        result = null;
+        error = null;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            error = "midStreamError must be an object {\"afterChunks\":N,\"message\":\"…\"} or null";
+            return false;
+        }
+
+        var after = 0;
+        if (value.TryGetProperty("afterChunks", out var afterValue) && !TryGetCount(afterValue, out after))
+        {
+            error = "midStreamError.afterChunks must be a non-negative integer";
+            return false;
+        }
+
+        var message = "an error was encountered while running the model";
+        if (value.TryGetProperty("message", out var messageValue))
+        {
+            if (messageValue.ValueKind != JsonValueKind.String)
+            {
+                error = "midStreamError.message must be a string";
+                return false;
+            }
+
+            message = messageValue.GetString()!;
+        }
+
+        result = new MidStreamError(after, message);
+        return true;
+    }
+
+    private static bool TryParseToolCalls(JsonElement value, out IReadOnlyList<JsonElement>? calls, out string? error)
+    {
+        calls = null;
+        error = null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            error = "toolCalls must be an array of {\"name\":\"…\",\"arguments\":{…}} or null";
+            return false;
+        }
+
+        var list = new List<JsonElement>();
+        foreach (var call in value.EnumerateArray())
+        {
+            if (call.ValueKind != JsonValueKind.Object ||
+                !call.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                error = "each toolCalls entry needs a string \"name\"";
+                return false;
+            }
+
+            if (call.TryGetProperty("arguments", out var arguments) && arguments.ValueKind != JsonValueKind.Object)
+            {
+                error = "toolCalls arguments must be a JSON object (Ollama sends objects, not strings)";
+                return false;
+            }
+
+            // Clone: the request's JsonDocument is disposed once the control call returns.
+            list.Add(call.Clone());
+        }
+
+        calls = list;
+        return true;
+    }
+
+    private static bool TryParseFailNext(JsonElement value, out List<FailNextEntry>? entries, out string? error)
+    {
+        entries = null;
+        error = null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            error = "failNext must be an array of {\"status\":N,\"error\":\"…\",\"path\":\"/api/chat\"}";
+            return false;
+        }
+
+        var list = new List<FailNextEntry>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object ||
+                !item.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Number ||
+                !status.TryGetInt32(out var code) || code is < 100 or > 599)
+            {
+                error = "each failNext entry needs a \"status\" between 100 and 599";
+                return false;
+            }
+
+            var message = item.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                ? e.GetString()!
+                : "server busy, please try again.  maximum pending requests exceeded";
+            var path = item.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String
+                ? p.GetString()!
+                : "/api/chat";
+            list.Add(new FailNextEntry(code, message, path));
+        }
+
+        entries = list;
+        return true;
+    }
+}

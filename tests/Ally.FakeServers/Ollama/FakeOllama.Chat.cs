@@ -1,0 +1,569 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.FakeServers.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace Ally.FakeServers.Ollama;
+
+/// <summary><c>POST /api/chat</c> (protocols.md §1.3, errors §1.12; server/routes.go <c>ChatHandler</c>).</summary>
+internal sealed partial class FakeOllama
+{
+    private static readonly JsonEncodedText ModelProp = JsonEncodedText.Encode("model");
+    private static readonly JsonEncodedText CreatedAtProp = JsonEncodedText.Encode("created_at");
+    private static readonly JsonEncodedText MessageProp = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText RoleProp = JsonEncodedText.Encode("role");
+    private static readonly JsonEncodedText AssistantValue = JsonEncodedText.Encode("assistant");
+    private static readonly JsonEncodedText ContentProp = JsonEncodedText.Encode("content");
+    private static readonly JsonEncodedText ThinkingProp = JsonEncodedText.Encode("thinking");
+    private static readonly JsonEncodedText DoneProp = JsonEncodedText.Encode("done");
+
+    /// <summary>Request fields whose JSON type Go would enforce (api/types.go <c>ChatRequest</c>).</summary>
+    private static readonly Dictionary<string, string> ChatFieldTypes = new(StringComparer.Ordinal)
+    {
+        ["model"] = "string",
+        ["messages"] = "[]api.Message",
+        ["stream"] = "bool",
+        ["tools"] = "api.Tools",
+        ["options"] = "map[string]interface {}",
+        ["truncate"] = "bool",
+        ["shift"] = "bool",
+        ["logprobs"] = "bool",
+        ["top_logprobs"] = "int",
+    };
+
+    // Plausible timings (nanoseconds) for the final chunk: warm load, ~7k prompt tokens/s, ~80 tokens/s.
+    private const long LoadNanoseconds = 41_295_167;
+    private const long PromptNanosecondsPerToken = 145_395;
+    private const long EvalNanosecondsPerToken = 12_450_000;
+    private const long OverheadNanoseconds = 3_527_125;
+
+    /// <summary>At most this long a stalled stream holds the connection before giving up.</summary>
+    private static readonly TimeSpan MaxStall = TimeSpan.FromMinutes(10);
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var settings = behavior.Current;
+
+        using var document = await DecodeBodyAsync(context, "api.ChatRequest").ConfigureAwait(false);
+        if (document is null)
+        {
+            return;
+        }
+
+        var root = document.RootElement;
+        var request = await ParseChatRequestAsync(context, root).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        // Validation in the order ChatHandler performs it, so combined mistakes give the same error.
+        var name = ModelName.Parse(request.Model);
+        if (!name.IsValid)
+        {
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "model is required").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_catalog.TryGetInstalled(name, out var model))
+        {
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"model '{request.Model}' not found").ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Messages.Count == 0 && request.KeepAlive == TimeSpan.Zero)
+        {
+            _catalog.Unload(model);
+            await WriteLoadResponseAsync(context, request.Model, "unload").ConfigureAwait(false);
+            return;
+        }
+
+        bool thinking;
+        if (model.Has("thinking"))
+        {
+            // A thinking model thinks unless told not to (routes.go sets think=true when omitted).
+            thinking = request.Think ?? true;
+        }
+        else if (request.Think == true)
+        {
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"\"{request.Model}\" does not support thinking")
+                .ConfigureAwait(false);
+            return;
+        }
+        else
+        {
+            thinking = false;
+        }
+
+        if (!model.Has("completion"))
+        {
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"\"{request.Model}\" does not support chat")
+                .ConfigureAwait(false);
+            return;
+        }
+
+        if (request.HasTools && !model.Has("tools"))
+        {
+            // scheduleRunner prefixes the fully qualified model name, not the name as sent.
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"{model.Name.FullName} does not support tools")
+                .ConfigureAwait(false);
+            return;
+        }
+
+        _catalog.MarkLoaded(model, request.KeepAlive ?? KeepAlive.Default, AllocatedContext(model, request.NumCtx));
+
+        if (request.Messages.Count == 0)
+        {
+            await WriteLoadResponseAsync(context, request.Model, "load").ConfigureAwait(false);
+            return;
+        }
+
+        var script = ReplyScript.Create(settings, request.LastUserMessage, thinking, request.NumPredict);
+        var toolCalls = request.HasTools ? settings.ToolCalls : null;
+        var run = new ChatRun(request, script, script.FaultFor(settings), toolCalls, settings.ChunkDelayMs, started);
+
+        using var linked = LinkedToken(context);
+        if (request.Stream)
+        {
+            await StreamChatAsync(context, run, linked.Token).ConfigureAwait(false);
+        }
+        else
+        {
+            await CompleteChatAsync(context, run, linked.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Everything one chat response needs, fixed before the first byte.</summary>
+    private sealed record ChatRun(
+        ChatRequest Request,
+        ReplyScript Script,
+        StreamFault? Fault,
+        IReadOnlyList<JsonElement>? ToolCalls,
+        int ChunkDelayMs,
+        long StartedTimestamp);
+
+    /// <summary>The parts of a chat request the fake acts on.</summary>
+    private sealed record ChatRequest(
+        string Model,
+        bool Stream,
+        bool? Think,
+        IReadOnlyList<(string Role, string Content)> Messages,
+        bool HasTools,
+        int NumPredict,
+        int NumCtx,
+        TimeSpan? KeepAlive)
+    {
+        public string LastUserMessage
+        {
+            get
+            {
+                for (var i = Messages.Count - 1; i >= 0; i--)
+                {
+                    if (Messages[i].Role == "user")
+                    {
+                        return Messages[i].Content;
+                    }
+                }
+
+                return string.Empty;
+            }
+        }
+
+        /// <summary>Rough prompt size: words of every message plus one per message (its role/template tokens).</summary>
+        public int PromptTokens
+        {
+            get
+            {
+                var count = Messages.Count;
+                foreach (var message in Messages)
+                {
+                    count += ReplyScript.CountWords(message.Content);
+                }
+
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Reads the request; on a bad field writes Go's 400 and returns <c>null</c>.</summary>
+    private static async Task<ChatRequest?> ParseChatRequestAsync(HttpContext context, JsonElement root)
+    {
+        var error = CheckFieldTypes(root, "ChatRequest", ChatFieldTypes);
+
+        bool? think = null;
+        if (error is null && FakeJson.TryGetProperty(root, "think", out var thinkValue))
+        {
+            switch (thinkValue.ValueKind)
+            {
+                case JsonValueKind.Null:
+                    break;
+                case JsonValueKind.True or JsonValueKind.False:
+                    think = thinkValue.GetBoolean();
+                    break;
+                case JsonValueKind.String when thinkValue.GetString() is "high" or "medium" or "low" or "max":
+                    think = true; // any level turns thinking on (ThinkValue.Bool)
+                    break;
+                case JsonValueKind.String:
+                    error = $"invalid think value: \"{thinkValue.GetString()}\" (must be \"high\", \"medium\", \"low\", \"max\", true, or false)";
+                    break;
+                default:
+                    error = "think must be a boolean or string (\"high\", \"medium\", \"low\", \"max\", true, or false)";
+                    break;
+            }
+        }
+
+        var messages = new List<(string, string)>();
+        if (error is null && FakeJson.TryGetProperty(root, "messages", out var messagesValue) && messagesValue.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var message in messagesValue.EnumerateArray())
+            {
+                if (message.ValueKind == JsonValueKind.Null)
+                {
+                    messages.Add((string.Empty, string.Empty));
+                    continue;
+                }
+
+                if (message.ValueKind != JsonValueKind.Object)
+                {
+                    // Message.UnmarshalJSON decodes into a local alias type, hence Go's odd type name.
+                    error = GoJsonDecoder.RootTypeError(message, "api.Alias");
+                    break;
+                }
+
+                error = CheckFieldTypes(message, "Alias", MessageFieldTypes);
+                if (error is not null)
+                {
+                    break;
+                }
+
+                // Ollama lower-cases roles on the way in.
+                messages.Add((GetString(message, "role").ToLowerInvariant(), GetString(message, "content")));
+            }
+        }
+
+        if (error is null)
+        {
+            var topLogprobs = FakeJson.TryGetProperty(root, "top_logprobs", out var top) && top.ValueKind == JsonValueKind.Number
+                ? top.GetInt32()
+                : 0;
+            if (topLogprobs is < 0 or > 20)
+            {
+                error = "top_logprobs must be between 0 and 20";
+            }
+        }
+
+        if (error is not null)
+        {
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+            return null;
+        }
+
+        var (ok, keepAlive) = await ReadKeepAliveAsync(context, root).ConfigureAwait(false);
+        if (!ok)
+        {
+            return null;
+        }
+
+        var hasTools = FakeJson.TryGetProperty(root, "tools", out var tools) && tools.ValueKind == JsonValueKind.Array &&
+                       tools.GetArrayLength() > 0;
+
+        return new ChatRequest(
+            GetString(root, "model"),
+            GetBool(root, "stream") ?? true,
+            think,
+            messages,
+            hasTools,
+            GetIntOption(root, "num_predict"),
+            GetIntOption(root, "num_ctx"),
+            keepAlive);
+    }
+
+    private static readonly Dictionary<string, string> MessageFieldTypes = new(StringComparer.Ordinal)
+    {
+        ["role"] = "string",
+        ["content"] = "string",
+        ["thinking"] = "string",
+        ["images"] = "[]api.ImageData",
+        ["tool_calls"] = "[]api.ToolCall",
+        ["tool_name"] = "string",
+        ["tool_call_id"] = "string",
+    };
+
+    /// <summary>The single object answering an empty <c>messages</c> list: the model was (un)loaded.</summary>
+    private static Task WriteLoadResponseAsync(HttpContext context, string model, string reason) =>
+        FakeJson.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString(ModelProp, model);
+            FakeJson.WriteUtcTimestamp(w, CreatedAtProp, DateTime.UtcNow);
+            WriteMessage(w, string.Empty, null, null);
+            w.WriteBoolean(DoneProp, true);
+            w.WriteString("done_reason", reason);
+            w.WriteEndObject();
+        });
+
+    /// <summary>The NDJSON stream: thinking chunks, content chunks, tool calls, then the done chunk.</summary>
+    private static async Task StreamChatAsync(HttpContext context, ChatRun run, CancellationToken cancellationToken)
+    {
+        var model = JsonEncodedText.Encode(run.Request.Model, FakeJson.Encoder);
+        var script = run.Script;
+        using var writer = new NdjsonWriter(context.Response);
+        var chunks = 0;
+
+        foreach (var token in script.ThinkingTokens)
+        {
+            await PaceAsync(run, chunks, cancellationToken).ConfigureAwait(false);
+            WriteChunk(writer.Json, model, string.Empty, token);
+            chunks++;
+            if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        for (var i = 0; i <= script.ContentTokens.Count; i++)
+        {
+            if (run.Fault is { } fault && fault.AfterContentChunks == i)
+            {
+                await ApplyStreamFaultAsync(context, writer, fault, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (i == script.ContentTokens.Count)
+            {
+                break;
+            }
+
+            await PaceAsync(run, chunks, cancellationToken).ConfigureAwait(false);
+            WriteChunk(writer.Json, model, script.ContentTokens[i], null);
+            chunks++;
+            if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        if (run.ToolCalls is { Count: > 0 } calls)
+        {
+            // Tool calls arrive whole, in one chunk, after the text (protocols.md §1.3).
+            await PaceAsync(run, chunks, cancellationToken).ConfigureAwait(false);
+            var w = writer.Json;
+            w.WriteStartObject();
+            w.WriteString(ModelProp, model);
+            FakeJson.WriteUtcTimestamp(w, CreatedAtProp, DateTime.UtcNow);
+            WriteMessage(w, string.Empty, null, calls);
+            w.WriteBoolean(DoneProp, false);
+            w.WriteEndObject();
+            chunks++;
+            if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        await PaceAsync(run, chunks, cancellationToken).ConfigureAwait(false);
+        WriteFinal(writer.Json, model, run, string.Empty, null, null);
+        await writer.EndLineAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>stream:false</c>: one object with the whole message, after the same "generation time".</summary>
+    private static async Task CompleteChatAsync(HttpContext context, ChatRun run, CancellationToken cancellationToken)
+    {
+        var script = run.Script;
+        var content = new StringBuilder();
+        var thinking = new StringBuilder();
+        var chunks = 0;
+        foreach (var token in script.ThinkingTokens)
+        {
+            await PaceAsync(run, chunks++, cancellationToken).ConfigureAwait(false);
+            thinking.Append(token);
+        }
+
+        for (var i = 0; i <= script.ContentTokens.Count; i++)
+        {
+            if (run.Fault is { } fault && fault.AfterContentChunks == i)
+            {
+                switch (fault.Kind)
+                {
+                    case StreamFaultKind.MidStreamError:
+                        // writeChatResponse turns an in-flight error into a 500 when not streaming.
+                        await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, fault.Message).ConfigureAwait(false);
+                        return;
+                    case StreamFaultKind.Stall:
+                        await StallAsync(cancellationToken).ConfigureAwait(false);
+                        context.Abort();
+                        return;
+                    default:
+                        context.Abort();
+                        return;
+                }
+            }
+
+            if (i == script.ContentTokens.Count)
+            {
+                break;
+            }
+
+            await PaceAsync(run, chunks++, cancellationToken).ConfigureAwait(false);
+            content.Append(script.ContentTokens[i]);
+        }
+
+        var model = JsonEncodedText.Encode(run.Request.Model, FakeJson.Encoder);
+        await FakeJson.WriteAsync(context, StatusCodes.Status200OK,
+            w => WriteFinal(w, model, run, content.ToString(), thinking.Length > 0 ? thinking.ToString() : null, run.ToolCalls))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Applies a configured fault to a stream that has written some chunks.</summary>
+    private static async Task ApplyStreamFaultAsync(HttpContext context, NdjsonWriter writer, StreamFault fault, CancellationToken cancellationToken)
+    {
+        switch (fault.Kind)
+        {
+            case StreamFaultKind.MidStreamError when !writer.HasWritten:
+                // Nothing sent yet: Ollama's streamResponse still can, and does, send a real status.
+                await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, fault.Message, "application/json")
+                    .ConfigureAwait(false);
+                return;
+            case StreamFaultKind.MidStreamError:
+                await writer.WriteErrorLineAsync(fault.Message, cancellationToken).ConfigureAwait(false);
+                return;
+            case StreamFaultKind.Stall:
+                await StallAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            case StreamFaultKind.Truncate:
+                // Everything written so far has been flushed; now drop the connection mid-response.
+                context.Abort();
+                return;
+        }
+    }
+
+    /// <summary>Hangs until the client disconnects or the fake stops, or <see cref="MaxStall"/> passes.</summary>
+    private static async Task StallAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(MaxStall, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up, which is what a stall test waits for.
+        }
+    }
+
+    /// <summary>The configured pause between chunks (none before the first).</summary>
+    private static Task PaceAsync(ChatRun run, int chunksSoFar, CancellationToken cancellationToken) =>
+        run.ChunkDelayMs > 0 && chunksSoFar > 0 ? Task.Delay(run.ChunkDelayMs, cancellationToken) : Task.CompletedTask;
+
+    private static void WriteChunk(Utf8JsonWriter w, JsonEncodedText model, string content, string? thinking)
+    {
+        w.WriteStartObject();
+        w.WriteString(ModelProp, model);
+        FakeJson.WriteUtcTimestamp(w, CreatedAtProp, DateTime.UtcNow);
+        WriteMessage(w, content, thinking, null);
+        w.WriteBoolean(DoneProp, false);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The <c>message</c> object, with Go's omitempty: <c>thinking</c> and <c>tool_calls</c> only
+    /// when present, <c>content</c> always.
+    /// </summary>
+    private static void WriteMessage(Utf8JsonWriter w, string content, string? thinking, IReadOnlyList<JsonElement>? toolCalls)
+    {
+        w.WriteStartObject(MessageProp);
+        w.WriteString(RoleProp, AssistantValue);
+        w.WriteString(ContentProp, content);
+        if (!string.IsNullOrEmpty(thinking))
+        {
+            w.WriteString(ThinkingProp, thinking);
+        }
+
+        if (toolCalls is { Count: > 0 })
+        {
+            w.WriteStartArray("tool_calls");
+            for (var i = 0; i < toolCalls.Count; i++)
+            {
+                var call = toolCalls[i];
+                w.WriteStartObject();
+                w.WriteString("id", NewToolCallId());
+                w.WriteStartObject("function");
+                w.WriteNumber("index", i);
+                w.WriteString("name", call.GetProperty("name").GetString());
+                w.WritePropertyName("arguments");
+                if (call.TryGetProperty("arguments", out var arguments))
+                {
+                    arguments.WriteTo(w);
+                }
+                else
+                {
+                    w.WriteStartObject();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>The <c>done:true</c> object with <c>done_reason</c> and the metrics (Go omits zero metrics).</summary>
+    private static void WriteFinal(Utf8JsonWriter w, JsonEncodedText model, ChatRun run, string content, string? thinking,
+        IReadOnlyList<JsonElement>? toolCalls)
+    {
+        var script = run.Script;
+        var promptTokens = run.Request.PromptTokens;
+        // Every emitted chunk stands for one generated token; a tool-call chunk counts as one too.
+        var evalCount = script.ThinkingTokens.Count + script.ContentTokens.Count + (run.ToolCalls is { Count: > 0 } ? 1 : 0);
+        var perToken = Math.Max(EvalNanosecondsPerToken, run.ChunkDelayMs * 1_000_000L);
+        var promptDuration = promptTokens * PromptNanosecondsPerToken;
+        var evalDuration = evalCount * perToken;
+        var elapsed = (long)(Stopwatch.GetElapsedTime(run.StartedTimestamp).Ticks * 100);
+        var total = Math.Max(LoadNanoseconds + promptDuration + evalDuration + OverheadNanoseconds, elapsed);
+
+        w.WriteStartObject();
+        w.WriteString(ModelProp, model);
+        FakeJson.WriteUtcTimestamp(w, CreatedAtProp, DateTime.UtcNow);
+        WriteMessage(w, content, thinking, toolCalls);
+        w.WriteBoolean(DoneProp, true);
+        w.WriteString("done_reason", script.HitTokenLimit ? "length" : "stop");
+        w.WriteNumber("total_duration", total);
+        w.WriteNumber("load_duration", LoadNanoseconds);
+        WriteIfPositive(w, "prompt_eval_count", promptTokens);
+        WriteIfPositive(w, "prompt_eval_duration", promptDuration);
+        WriteIfPositive(w, "eval_count", evalCount);
+        WriteIfPositive(w, "eval_duration", evalDuration);
+        w.WriteEndObject();
+    }
+
+    private static void WriteIfPositive(Utf8JsonWriter w, string name, long value)
+    {
+        if (value > 0)
+        {
+            w.WriteNumber(name, value);
+        }
+    }
+
+    /// <summary><c>call_</c> + 8 of <c>[a-z0-9]</c>, like routes.go <c>toolCallId()</c>.</summary>
+    private static string NewToolCallId()
+    {
+        const string letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        Span<char> id = stackalloc char[13];
+        "call_".CopyTo(id);
+        for (var i = 5; i < id.Length; i++)
+        {
+            id[i] = letters[Random.Shared.Next(letters.Length)];
+        }
+
+        return new string(id);
+    }
+}

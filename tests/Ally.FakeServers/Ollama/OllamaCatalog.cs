@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Ally.FakeServers.Ollama;
+
+/// <summary>
+/// The fake Ollama's mutable state: installed models (<c>/api/tags</c>), the registry that
+/// <c>/api/pull</c> draws from, and the models "loaded in memory" (<c>/api/ps</c>).
+/// Every member takes one lock: tests hit the fake concurrently, and the sets are tiny.
+/// </summary>
+internal sealed class OllamaCatalog
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, OllamaModel> _installed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OllamaModel> _registry = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadedModel> _loaded = new(StringComparer.Ordinal);
+
+    public OllamaCatalog() => Reset();
+
+    /// <summary>A model held in memory, as <c>/api/ps</c> lists it.</summary>
+    public sealed record LoadedModel(OllamaModel Model, DateTimeOffset ExpiresAt, int ContextLength);
+
+    /// <summary>Back to the default install, the default registry, nothing loaded.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _installed.Clear();
+            _registry.Clear();
+            _loaded.Clear();
+            foreach (var model in DefaultCatalog.Installed())
+            {
+                _installed[model.Name.Key] = model;
+                _registry[model.Name.Key] = model;
+            }
+
+            foreach (var model in DefaultCatalog.RegistryExtras())
+            {
+                _registry[model.Name.Key] = model;
+            }
+        }
+    }
+
+    /// <summary>Replaces the installed models (<c>PUT /_fake/models</c>); the registry learns them too.</summary>
+    public void ReplaceInstalled(IEnumerable<OllamaModel> models)
+    {
+        lock (_gate)
+        {
+            _installed.Clear();
+            _loaded.Clear();
+            foreach (var model in models)
+            {
+                _installed[model.Name.Key] = model;
+                _registry[model.Name.Key] = model;
+            }
+        }
+    }
+
+    /// <summary>Installs or replaces one model (<c>POST /_fake/models</c>, or a finished pull).</summary>
+    public void Install(OllamaModel model)
+    {
+        lock (_gate)
+        {
+            _installed[model.Name.Key] = model;
+            _registry.TryAdd(model.Name.Key, model);
+        }
+    }
+
+    /// <summary>Makes a model pullable without installing it (<c>POST /_fake/registry</c>).</summary>
+    public void AddToRegistry(OllamaModel model)
+    {
+        lock (_gate)
+        {
+            _registry[model.Name.Key] = model;
+        }
+    }
+
+    public bool TryGetInstalled(ModelName name, out OllamaModel model)
+    {
+        lock (_gate)
+        {
+            return _installed.TryGetValue(name.Key, out model!);
+        }
+    }
+
+    public bool TryGetFromRegistry(ModelName name, out OllamaModel model)
+    {
+        lock (_gate)
+        {
+            return _registry.TryGetValue(name.Key, out model!);
+        }
+    }
+
+    public bool Remove(ModelName name)
+    {
+        lock (_gate)
+        {
+            _loaded.Remove(name.Key);
+            return _installed.Remove(name.Key);
+        }
+    }
+
+    /// <summary>Installed models, most recently modified first (the order of <c>/api/tags</c>).</summary>
+    public IReadOnlyList<OllamaModel> Installed()
+    {
+        lock (_gate)
+        {
+            return _installed.Values.OrderByDescending(m => m.ModifiedAt).ToArray();
+        }
+    }
+
+    /// <summary>Pullable models, by name.</summary>
+    public IReadOnlyList<OllamaModel> Registry()
+    {
+        lock (_gate)
+        {
+            return _registry.Values.OrderBy(m => m.DisplayName, StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    /// <summary>Records that a request loaded <paramref name="model"/> for <paramref name="keepAlive"/>.</summary>
+    public void MarkLoaded(OllamaModel model, TimeSpan keepAlive, int contextLength)
+    {
+        var now = DateTimeOffset.Now;
+        // "Forever" would overflow DateTimeOffset; Go lands around year 2318, so stop there too.
+        var expires = keepAlive >= KeepAlive.Forever ? now.AddYears(292) : now + keepAlive;
+        lock (_gate)
+        {
+            if (keepAlive <= TimeSpan.Zero)
+            {
+                _loaded.Remove(model.Name.Key);
+                return;
+            }
+
+            _loaded[model.Name.Key] = new LoadedModel(model, expires, contextLength);
+        }
+    }
+
+    public void Unload(OllamaModel model)
+    {
+        lock (_gate)
+        {
+            _loaded.Remove(model.Name.Key);
+        }
+    }
+
+    /// <summary>Loaded models that have not expired, longest remaining first (as <c>/api/ps</c> sorts).</summary>
+    public IReadOnlyList<LoadedModel> Loaded()
+    {
+        var now = DateTimeOffset.Now;
+        lock (_gate)
+        {
+            foreach (var key in _loaded.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToArray())
+            {
+                _loaded.Remove(key);
+            }
+
+            return _loaded.Values.OrderByDescending(l => l.ExpiresAt).ToArray();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using Ally.FakeServers.Infrastructure;
+using Ally.FakeServers.Ollama;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ally.FakeServers;
+
+/// <summary>
+/// Entry point: <c>dotnet Ally.FakeServers.dll [--port N] [--ignore-stdin]</c>.
+/// Binds 127.0.0.1 only, prints exactly one line <c>Listening on http://127.0.0.1:PORT/</c> and runs
+/// until stdin reaches EOF (the test harness closes it, or dies), SIGTERM or Ctrl+C.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (!TryParseArguments(args, out var port, out var watchStdin, out var usage))
+        {
+            await Console.Error.WriteLineAsync(usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Tests read stdout for the one "Listening on" line; framework logging would only be noise there.
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // A stalled stream must not hold up shutdown; handlers also watch ApplicationStopping.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Loopback only: the fake must never be reachable from another machine.
+            kestrel.Listen(IPAddress.Loopback, port);
+            // Embedding batches can be large; a fake should not impose limits the real server lacks.
+            kestrel.Limits.MaxRequestBodySize = null;
+            // Slow readers (a PowerShell pipeline rendering each token) must not be cut off by Kestrel.
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+        });
+
+        await using var app = builder.Build();
+
+        var behavior = new BehaviorStore();
+        var recorder = new RequestRecorder();
+        IFakeProvider[] providers =
+        [
+            new FakeOllama(behavior, app.Lifetime.ApplicationStopping),
+            // Future fakes (OpenRouter SSE, OpenAI embeddings) are added here.
+        ];
+
+        app.Use(ReportBugsAsync);
+        app.Use((context, next) => recorder.InvokeAsync(context, () => next(context)));
+
+        new Control(behavior, recorder, providers).Map(app);
+        foreach (var provider in providers)
+        {
+            provider.MapRoutes(app);
+        }
+
+        // gin's answers for a route that does not exist (404) or exists for other methods (405).
+        // The route table is read on first use, once every endpoint is registered.
+        HashSet<string>? knownPaths = null;
+        app.MapFallback(context =>
+        {
+            knownPaths ??= context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
+                .OfType<RouteEndpoint>()
+                .Select(endpoint => "/" + endpoint.RoutePattern.RawText?.Trim('/'))
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var path = context.Request.Path.Value?.TrimEnd('/') is { Length: > 0 } p ? p : "/";
+            return knownPaths.Contains(path)
+                ? FakeJson.WriteTextAsync(context, StatusCodes.Status405MethodNotAllowed, "405 method not allowed")
+                : FakeJson.WriteTextAsync(context, StatusCodes.Status404NotFound, "404 page not found");
+        });
+
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Typically "address already in use" for a fixed --port: one line, not a stack trace.
+            await Console.Error.WriteLineAsync("Ally.FakeServers: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var boundPort = new Uri(address).Port;
+        Console.Out.WriteLine($"Listening on http://127.0.0.1:{boundPort.ToString(CultureInfo.InvariantCulture)}/");
+        Console.Out.Flush();
+
+        if (watchStdin)
+        {
+            _ = WatchStdinAsync(app.Lifetime);
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// Stops the server when stdin closes. The harness holds our stdin open for as long as it wants
+    /// the server, so a crashed or killed test run can never leave a fake behind.
+    /// </summary>
+    private static Task WatchStdinAsync(IHostApplicationLifetime lifetime) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await using var stdin = Console.OpenStandardInput();
+                var buffer = new byte[256];
+                while (await stdin.ReadAsync(buffer, lifetime.ApplicationStopping).ConfigureAwait(false) > 0)
+                {
+                    // Input is ignored; only EOF matters.
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (IOException)
+            {
+                // A broken stdin counts as closed.
+            }
+
+            lifetime.StopApplication();
+        });
+
+    /// <summary>
+    /// A handler that throws is a bug in the fake, not a condition a test set up: say so on stderr
+    /// (the PowerShell harness keeps it) and in the response, instead of an anonymous empty 500.
+    /// </summary>
+    private static async Task ReportBugsAsync(HttpContext context, Func<Task> next)
+    {
+        try
+        {
+            await next().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"Ally.FakeServers: {context.Request.Method} {context.Request.Path} failed: {ex}")
+                .ConfigureAwait(false);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "fake server bug: " + ex.Message)
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
+    }
+
+    private static bool TryParseArguments(string[] args, out int port, out bool watchStdin, out string usage)
+    {
+        port = 0;
+        watchStdin = true;
+        usage = "usage: dotnet Ally.FakeServers.dll [--port N] [--ignore-stdin]";
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--port" when i + 1 < args.Length &&
+                                   int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) &&
+                                   port <= 65535:
+                    i++;
+                    break;
+                case "--ignore-stdin":
+                    // For running the fake by hand in the background, where stdin is not a pipe we own.
+                    watchStdin = false;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,383 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Helpers for Pester tests that talk to Ally's loopback fake servers (tests/Ally.FakeServers).
+
+.DESCRIPTION
+    Start-AllyFakeServer launches the fake as a child process whose stdin this session holds open:
+    closing stdin stops it, and if the test run dies the pipe closes and the fake exits too, so no
+    server outlives its tests. Everything else is a thin wrapper over the fake's /_fake/ control API
+    (reset, behaviour and fault injection, model catalog, recorded requests), always on loopback.
+
+    Build the fake first:  dotnet build tests/Ally.FakeServers -c Release
+#>
+
+Set-StrictMode -Version 3.0
+
+# Where a Release build of the fake lands, relative to this file (tests/).
+$script:DefaultDll = Join-Path $PSScriptRoot 'Ally.FakeServers' 'bin' 'Release' 'net10.0' 'Ally.FakeServers.dll'
+
+function Get-AllyFakeServerPath {
+    <#
+    .SYNOPSIS
+        The fake server dll to run: $env:ALLY_FAKESERVER_DLL when set, else the Release build next to this module.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    if ($env:ALLY_FAKESERVER_DLL) { return $env:ALLY_FAKESERVER_DLL }
+    return $script:DefaultDll
+}
+
+function Get-DotnetHost {
+    # Under `dotnet pwsh` this process *is* the dotnet host; reuse it so the fake runs on the same SDK.
+    $processPath = [Environment]::ProcessPath
+    if ($processPath -and [IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') {
+        return $processPath
+    }
+
+    if ($env:DOTNET_HOST_PATH -and (Test-Path -LiteralPath $env:DOTNET_HOST_PATH)) {
+        return $env:DOTNET_HOST_PATH
+    }
+
+    $command = Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $command) {
+        throw 'Cannot find the dotnet host to run the fake server (not on PATH, DOTNET_HOST_PATH unset).'
+    }
+
+    return $command.Source
+}
+
+function Start-AllyFakeServer {
+    <#
+    .SYNOPSIS
+        Starts a fake server on 127.0.0.1 and returns an object with Url, Port and Process.
+    .PARAMETER Path
+        The Ally.FakeServers.dll to run (default: Get-AllyFakeServerPath).
+    .PARAMETER Port
+        A fixed port; by default the fake picks a free one.
+    .PARAMETER TimeoutSeconds
+        How long to wait for the fake's "Listening on" line.
+    .EXAMPLE
+        $server = Start-AllyFakeServer
+        Invoke-RestMethod "$($server.Url)api/tags"
+        Stop-AllyFakeServer $server
+    #>
+    [CmdletBinding()]
+    [OutputType('Ally.FakeServer')]
+    param(
+        [string] $Path = (Get-AllyFakeServerPath),
+        [ValidateRange(0, 65535)]
+        [int] $Port = 0,
+        [ValidateRange(1, 600)]
+        [int] $TimeoutSeconds = 30
+    )
+
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
+        throw "Fake server not found at '$Path'. Build it with: dotnet build tests/Ally.FakeServers -c Release (or set ALLY_FAKESERVER_DLL)."
+    }
+
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new((Get-DotnetHost))
+    $startInfo.ArgumentList.Add((Resolve-Path -LiteralPath $Path).ProviderPath)
+    if ($Port -ne 0) {
+        $startInfo.ArgumentList.Add('--port')
+        $startInfo.ArgumentList.Add([string]$Port)
+    }
+
+    $startInfo.UseShellExecute = $false
+    $startInfo.CreateNoWindow = $true
+    # stdin is the fake's lifeline: it runs until this end of the pipe closes.
+    $startInfo.RedirectStandardInput = $true
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.StandardOutputEncoding = [System.Text.Encoding]::UTF8
+    $startInfo.StandardErrorEncoding = [System.Text.Encoding]::UTF8
+
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    # Drain stderr from the start so a chatty failure can never block the child on a full pipe.
+    $stderr = $process.StandardError.ReadToEndAsync()
+
+    $lineTask = $process.StandardOutput.ReadLineAsync()
+    $line = $null
+    if ($lineTask.Wait([TimeSpan]::FromSeconds($TimeoutSeconds))) {
+        $line = $lineTask.Result
+    }
+
+    if ($null -eq $line -or $line -notmatch '^Listening on (http://127\.0\.0\.1:(\d+)/)$') {
+        $what = if ($null -ne $line) { "unexpected first line '$line'" }
+                elseif ($process.HasExited) { "it exited with code $($process.ExitCode)" }
+                else { "no 'Listening on' line within $TimeoutSeconds s" }
+        if (-not $process.HasExited) {
+            $process.Kill($true)
+        }
+
+        $process.WaitForExit(5000) | Out-Null
+        $errorText = if ($stderr.Wait(2000)) { $stderr.Result.Trim() } else { '' }
+        $process.Dispose()
+        throw "Fake server '$Path' did not start: $what. $errorText".Trim()
+    }
+
+    $url = $Matches[1]
+    $boundPort = [int]$Matches[2]
+    # The fake prints nothing more, but keep reading so stdout can never fill up either.
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+
+    [pscustomobject]@{
+        PSTypeName = 'Ally.FakeServer'
+        Url        = $url
+        Port       = $boundPort
+        Process    = $process
+        Path       = $Path
+        StdErr     = $stderr
+        StdOut     = $stdout
+        Stopped    = $false
+    }
+}
+
+function Stop-AllyFakeServer {
+    <#
+    .SYNOPSIS
+        Stops a fake: closes its stdin, waits up to 5 seconds, then kills it. Safe to call twice.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server
+    )
+
+    process {
+        if ($Server.Stopped) { return }
+
+        $process = $Server.Process
+        try {
+            if (-not $process.HasExited) {
+                # EOF on stdin is the fake's signal to shut down cleanly.
+                try { $process.StandardInput.Close() } catch [System.IO.IOException] { }
+                if (-not $process.WaitForExit(5000)) {
+                    $process.Kill($true)
+                    $process.WaitForExit(5000) | Out-Null
+                }
+            }
+        }
+        finally {
+            $process.Dispose()
+            $Server.Stopped = $true
+        }
+    }
+}
+
+function Invoke-AllyFakeControl {
+    # One call to the control API. Loopback only, no proxy, JSON in and out.
+    param(
+        [Parameter(Mandatory)] [psobject] $Server,
+        [Parameter(Mandatory)] [string] $Method,
+        [Parameter(Mandatory)] [string] $Path,
+        [object] $Body,
+        [switch] $HasBody
+    )
+
+    $uri = [Uri]::new([Uri]$Server.Url, "_fake/$Path")
+    if (-not $uri.IsLoopback) {
+        throw "Refusing to send fake-server control calls to non-loopback address '$uri'."
+    }
+
+    $parameters = @{
+        Uri        = $uri
+        Method     = $Method
+        NoProxy    = $true
+        TimeoutSec = 30
+    }
+    if ($HasBody) {
+        $parameters.Body = ConvertTo-Json -InputObject $Body -Depth 32 -Compress
+        $parameters.ContentType = 'application/json; charset=utf-8'
+    }
+
+    Invoke-RestMethod @parameters
+}
+
+function Reset-AllyFakeServer {
+    <#
+    .SYNOPSIS
+        Back to defaults: default catalog, default behaviour, no faults, no recorded requests.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server
+    )
+
+    process {
+        Invoke-AllyFakeControl -Server $Server -Method Post -Path 'reset' | Out-Null
+    }
+}
+
+function Set-AllyFakeBehavior {
+    <#
+    .SYNOPSIS
+        Changes how the fake answers (POST /_fake/behavior). Fields not given keep their value; $null resets one.
+    .PARAMETER Behavior
+        Any of: reply, replyTokens, thinking, chunkDelayMs, responseDelayMs,
+        midStreamError @{afterChunks; message}, stallAfterChunks, truncateAfterChunks,
+        failNext @(@{status; error; path}), toolCalls @(@{name; arguments}).
+    .EXAMPLE
+        Set-AllyFakeBehavior $server @{ reply = 'Hi'; midStreamError = @{ afterChunks = 2; message = 'boom' } }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [Parameter(Mandatory, Position = 1)]
+        [object] $Behavior,
+        # Return the fake's behaviour after the change.
+        [switch] $PassThru
+    )
+
+    $result = Invoke-AllyFakeControl -Server $Server -Method Post -Path 'behavior' -Body $Behavior -HasBody
+    if ($PassThru) { $result }
+}
+
+function Get-AllyFakeBehavior {
+    <#
+    .SYNOPSIS
+        The fake's current behaviour, including queued failNext entries.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server
+    )
+
+    process {
+        Invoke-AllyFakeControl -Server $Server -Method Get -Path 'behavior'
+    }
+}
+
+function Set-AllyFakeModel {
+    <#
+    .SYNOPSIS
+        Sets the fake Ollama's installed models (replace by default; -Add adds them; -Registry makes them pullable only).
+    .PARAMETER Model
+        Model objects: @{ name = 'llama3.2'; capabilities = @('completion','tools'); size; family;
+        parameter_size; quantization_level; context_length; embedding_length; digest; modified_at }.
+        Only name is required.
+    .EXAMPLE
+        Set-AllyFakeModel $server @(@{ name = 'gemma:2b'; capabilities = @('completion') })
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Replace')]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [Parameter(Mandatory, Position = 1)]
+        [AllowEmptyCollection()]
+        [object[]] $Model,
+        [Parameter(ParameterSetName = 'Add')]
+        [switch] $Add,
+        [Parameter(ParameterSetName = 'Registry')]
+        [switch] $Registry,
+        # Return the resulting model list.
+        [switch] $PassThru
+    )
+
+    $result = $null
+    if ($Add -or $Registry) {
+        $path = if ($Registry) { 'registry' } else { 'models' }
+        foreach ($item in $Model) {
+            $result = Invoke-AllyFakeControl -Server $Server -Method Post -Path $path -Body $item -HasBody
+        }
+    }
+    else {
+        # -InputObject keeps a one-element list a JSON array.
+        $result = Invoke-AllyFakeControl -Server $Server -Method Put -Path 'models' -Body @($Model) -HasBody
+    }
+
+    if ($PassThru) { $result }
+}
+
+function Get-AllyFakeRequest {
+    <#
+    .SYNOPSIS
+        The requests the fake received (oldest first), each with Method, Path, Query, Headers, Body
+        and Json (the body parsed with ConvertFrom-Json, or $null when it is not JSON).
+    .PARAMETER Path
+        Only requests to this path, e.g. '/api/chat'.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [string] $Path
+    )
+
+    process {
+        $requests = Invoke-AllyFakeControl -Server $Server -Method Get -Path 'requests'
+        foreach ($request in $requests) {
+            if ($Path -and $request.path -ne $Path) { continue }
+
+            $json = $null
+            $text = [string]$request.body
+            if ($text.TrimStart().StartsWith('{') -or $text.TrimStart().StartsWith('[')) {
+                try { $json = ConvertFrom-Json -InputObject $text -Depth 100 -ErrorAction Stop }
+                catch { $json = $null }
+            }
+
+            $request.PSObject.TypeNames.Insert(0, 'Ally.FakeServer.Request')
+            $request | Add-Member -NotePropertyName Json -NotePropertyValue $json -PassThru
+        }
+    }
+}
+
+function Clear-AllyFakeRequest {
+    <#
+    .SYNOPSIS
+        Forgets the recorded requests.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server
+    )
+
+    process {
+        Invoke-AllyFakeControl -Server $Server -Method Delete -Path 'requests' | Out-Null
+    }
+}
+
+function Get-AllyFreePort {
+    <#
+    .SYNOPSIS
+        A loopback port with nothing listening on it, for connection-refused tests.
+    #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param()
+
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    try {
+        $listener.Start()
+        ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+    }
+    finally {
+        $listener.Stop()
+    }
+}
+
+Export-ModuleMember -Function @(
+    'Get-AllyFakeServerPath'
+    'Start-AllyFakeServer'
+    'Stop-AllyFakeServer'
+    'Reset-AllyFakeServer'
+    'Set-AllyFakeBehavior'
+    'Get-AllyFakeBehavior'
+    'Set-AllyFakeModel'
+    'Get-AllyFakeRequest'
+    'Clear-AllyFakeRequest'
+    'Get-AllyFreePort'
+)
