@@ -16,6 +16,9 @@ namespace Ally
         public const string OllamaUnreachableRemedy =
             "Start it with `ollama serve`, or set OLLAMA_HOST to the address it listens on.";
 
+        public static string ConnectionLost(string provider, Uri host, string reason) =>
+            F("The connection to {0} at {1} was lost ({2}).", provider, host, reason);
+
         public static string ModelNotFoundRemedy(string model) =>
             F("Run `Install-AllyModel {0}` to download it (or `ollama pull {0}`), or list installed models with `ollama list`.", model);
 

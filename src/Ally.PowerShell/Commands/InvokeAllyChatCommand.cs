@@ -205,26 +205,34 @@ namespace Ally.PowerShell.Commands
             CancellationToken token = CancellationToken;
             Action<ChatUpdate>? onUpdate = job.Updates is null ? null : job.Updates.Add;
             WriteVerbose($"Sending {message.Length} characters to {provider.Name} model {request.Model}.");
-            job.Task = global::System.Threading.Tasks.Task.Run(async () =>
+            // Queue for a slot here, on the pipeline thread: SemaphoreSlim serves waiters in order, so
+            // requests start in input order whatever the thread pool does.
+            Task slot = throttle.WaitAsync(token);
+            job.Task = RunAsync(slot, throttle, provider, request, onUpdate, job.Updates, token);
+            return job;
+        }
+
+        private static async Task<ChatResponse> RunAsync(Task slot, SemaphoreSlim throttle, IChatProvider provider, ChatRequest request,
+            Action<ChatUpdate>? onUpdate, BlockingCollection<ChatUpdate>? updates, CancellationToken token)
+        {
+            try
             {
+                await slot.ConfigureAwait(false);
                 try
                 {
-                    await throttle.WaitAsync(token).ConfigureAwait(false);
-                    try
-                    {
-                        return await ChatService.CompleteAsync(provider, request, onUpdate, token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        throttle.Release();
-                    }
+                    // Leave the pipeline thread before any work: it has output to write meanwhile.
+                    await Task.Yield();
+                    return await ChatService.CompleteAsync(provider, request, onUpdate, token).ConfigureAwait(false);
                 }
                 finally
                 {
-                    job.Updates?.CompleteAdding();
+                    throttle.Release();
                 }
-            });
-            return job;
+            }
+            finally
+            {
+                updates?.CompleteAdding();
+            }
         }
 
         /// <summary>On the pipeline thread: writes a job's streamed text, then its response or error.</summary>

@@ -437,7 +437,9 @@ internal sealed partial class FakeOllama
                 await StallAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case StreamFaultKind.Truncate:
-                // Everything written so far has been flushed; now drop the connection mid-response.
+                // Everything written so far has been flushed; give it a moment to leave the socket (Abort
+                // discards what is still queued), then drop the connection mid-response like a crashed server.
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
                 context.Abort();
                 return;
         }

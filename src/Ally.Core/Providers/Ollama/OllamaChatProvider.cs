@@ -59,6 +59,7 @@ namespace Ally.Providers.Ollama
                 Stream = true,
             };
 
+            OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
             try
             {
                 await foreach (ChatResponseStream? chunk in _client.ChatAsync(wire, cancellationToken).ConfigureAwait(false))
@@ -88,9 +89,9 @@ namespace Ally.Providers.Ollama
             {
                 throw Translate(ex, request.Model);
             }
-            catch (HttpRequestException ex)
+            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw Unreachable(ex);
+                throw ConnectionFailure(ex, answer.HasReceived);
             }
             catch (JsonException ex)
             {
@@ -107,15 +108,29 @@ namespace Ally.Providers.Ollama
         private AllyException Truncated(Exception? inner) =>
             new AllyException("StreamTruncated", AllyErrorCategory.ProviderError, Messages.StreamTruncated("Ollama"), Messages.PartialKeptRemedy, inner);
 
-        private AllyException Unreachable(HttpRequestException ex)
+        private AllyException ConnectionFailure(HttpRequestException ex, bool received)
         {
-            // The innermost cause (e.g. "Connection refused (127.0.0.1:11434)") says more than the wrapper.
+            // The innermost cause (e.g. "Connection refused") says more than the wrapper.
             Exception cause = ex;
             while (cause.InnerException != null) cause = cause.InnerException;
             string reason = cause is SocketException socket ? socket.Message : ex.Message;
+            if (received || !IsConnectFailure(cause))
+            {
+                // Ollama was there and the connection broke: telling the user to start it would mislead.
+                return new AllyException("ConnectionLost", AllyErrorCategory.ConnectionError, Messages.ConnectionLost("Ollama", Host, reason),
+                    received ? Messages.PartialKeptRemedy : null, ex);
+            }
             return new AllyException("OllamaUnreachable", AllyErrorCategory.ConnectionError, Messages.OllamaUnreachable(Host, reason),
                 Messages.OllamaUnreachableRemedy, ex);
         }
+
+        private static bool IsConnectFailure(Exception cause) => !(cause is SocketException socket) || socket.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable
+                or SocketError.NetworkDown or SocketError.TryAgain or SocketError.NoData or SocketError.TimedOut
+                or SocketError.AddressNotAvailable => true,
+            _ => false,
+        };
 
         /// <summary>Maps Ollama's own errors to Ally's, keeping the server's text.</summary>
         internal static AllyException Translate(OllamaResponseException ex, string model)

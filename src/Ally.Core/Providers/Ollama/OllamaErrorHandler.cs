@@ -18,6 +18,13 @@ namespace Ally.Providers.Ollama
     {
         public OllamaErrorHandler(HttpMessageHandler inner) : base(inner) { }
 
+        /// <summary>
+        /// The caller's token for the request being sent. HttpClient hands the handler a linked token
+        /// that it disposes once headers arrive, so a streamed body could no longer be aborted by it;
+        /// the provider sets this (it flows with the async call) so the body stays cancellable.
+        /// </summary>
+        internal static readonly AsyncLocal<CancellationToken> RequestCancellation = new AsyncLocal<CancellationToken>();
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -34,7 +41,7 @@ namespace Ally.Providers.Ollama
             if (response.Content != null && string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
             {
                 Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                var guarded = new StreamContent(new NdjsonErrorGuardStream(body, cancellationToken));
+                var guarded = new StreamContent(new NdjsonErrorGuardStream(body, RequestCancellation.Value));
                 foreach (var header in response.Content.Headers) guarded.Headers.TryAddWithoutValidation(header.Key, header.Value);
                 response.Content = guarded;
             }
