@@ -25,7 +25,7 @@ $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot
 $module = Join-Path $root 'out/Ally/Ally.psd1'
 $baselineDll = Join-Path $PSScriptRoot 'Ally.Bench.Baselines/bin/Release/net10.0/Ally.Bench.Baselines.dll'
-$pwshArgs = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+[string[]]$pwshArgs = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
 
 if (-not $NoBuild) {
     & (Join-Path $root 'build.ps1') -Task Build | Out-Null
@@ -52,9 +52,9 @@ function Get-Median([double[]] $Values) {
 function Add-Result([string] $Name, [double] $Ally, [double] $Baseline, [string] $BaselineName, [string] $Unit) {
     $results.Add([pscustomobject]@{
             Measure  = $Name
-            Ally     = '{0:N1} {1}' -f $Ally, $Unit
-            Baseline = '{0:N1} {1} ({2})' -f $Baseline, $Unit, $BaselineName
-            Ratio    = '{0:N2}' -f ($Ally / $Baseline)
+            Ally     = ('{0:N1} {1}' -f $Ally, $Unit)
+            Baseline = ('{0:N1} {1} ({2})' -f $Baseline, $Unit, $BaselineName)
+            Ratio    = ('{0:N2}' -f ($Ally / $Baseline))
         })
 }
 
@@ -128,7 +128,7 @@ $sw.Stop(); $p.Refresh()
     $rawRun = $streamRuns | Where-Object Name -eq 'raw'
     Add-Result "$Tokens tokens: -Stream vs raw NDJSON read" $allyRun.Ms $rawRun.Ms 'raw HttpClient' 'ms'
     Add-Result "$Tokens tokens: working-set growth while streaming" ($allyRun.Growth / 1MB) ([math]::Max($rawRun.Growth, 1MB) / 1MB) 'raw HttpClient' 'MiB'
-    $results.Add([pscustomobject]@{ Measure = "$Tokens tokens: Ally throughput"; Ally = '{0:N0} tokens/s' -f ($Tokens / ($allyRun.Ms / 1000)); Baseline = '{0:N0} tokens/s' -f ($Tokens / ($rawRun.Ms / 1000)); Ratio = '' })
+    $results.Add([pscustomobject]@{ Measure = "$Tokens tokens: Ally throughput"; Ally = ('{0:N0} tokens/s' -f ($Tokens / ($allyRun.Ms / 1000))); Baseline = ('{0:N0} tokens/s' -f ($Tokens / ($rawRun.Ms / 1000))); Ratio = '' })
 }
 finally {
     Stop-AllyFakeServer $server
