@@ -7,6 +7,7 @@ using System.Net;
 using System.Threading.Tasks;
 using Ally.FakeServers.Infrastructure;
 using Ally.FakeServers.Ollama;
+using Ally.FakeServers.OpenRouter;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -64,7 +65,8 @@ internal static class Program
         IFakeProvider[] providers =
         [
             new FakeOllama(behavior, app.Lifetime.ApplicationStopping),
-            // Future fakes (OpenRouter SSE, OpenAI embeddings) are added here.
+            new FakeOpenRouter(behavior, app.Lifetime.ApplicationStopping),
+            // Future fakes (OpenAI embeddings) are added here.
         ];
 
         app.Use(ReportBugsAsync);
