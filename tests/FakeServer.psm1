@@ -350,6 +350,29 @@ function Clear-AllyFakeRequest {
     }
 }
 
+function Set-AllyFakeOpenRouter {
+    <#
+    .SYNOPSIS
+        Configures the fake OpenRouter account (POST /_fake/openrouter/config).
+    .PARAMETER Config
+        Any of: requireKey (bool; $false = an OpenAI-compatible server without keys), legacyKeyEndpoint
+        (bool; /key answers 404, only /auth/key works), crlf (bool; SSE lines end in CRLF),
+        keys @(@{key; limit; limit_remaining; usage; is_free_tier; rate_limit_requests; rate_limit_interval}).
+    .EXAMPLE
+        Set-AllyFakeOpenRouter $server @{ keys = @(@{ key = 'sk-or-v1-test'; limit_remaining = 0 }) }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [Parameter(Mandatory, Position = 1)]
+        [hashtable] $Config
+    )
+
+    Invoke-AllyFakeControl -Server $Server -Method Post -Path 'openrouter/config' -Body $Config -HasBody | Out-Null
+}
+
 function Get-AllyFreePort {
     <#
     .SYNOPSIS
@@ -370,6 +393,7 @@ function Get-AllyFreePort {
 }
 
 Export-ModuleMember -Function @(
+    'Set-AllyFakeOpenRouter'
     'Get-AllyFakeServerPath'
     'Start-AllyFakeServer'
     'Stop-AllyFakeServer'

@@ -11,6 +11,9 @@ namespace Ally
     {
         private static string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
+        /// <summary>Capitalises a sentence that starts with a provider name ("the server" → "The server").</summary>
+        private static string Cap(string text) => text.Length > 0 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text.Substring(1) : text;
+
         public static string OllamaUnreachable(Uri host, string reason) =>
             F("Could not connect to Ollama at {0} ({1}).", host, reason);
         public const string OllamaUnreachableRemedy =
@@ -18,6 +21,8 @@ namespace Ally
 
         public static string ConnectionLost(string provider, Uri host, string reason) =>
             F("The connection to {0} at {1} was lost ({2}).", provider, host, reason);
+
+        public static string ModelNotInstalled(string model) => F("The model '{0}' is not installed.", model);
 
         public static string ModelNotFoundRemedy(string model) =>
             F("Run `Install-AllyModel {0}` to download it (or `ollama pull {0}`), or list installed models with `ollama list`.", model);
@@ -28,18 +33,67 @@ namespace Ally
         public const string ServerBusyRemedy = "Ollama's request queue is full; try again shortly or raise OLLAMA_MAX_QUEUE on the server.";
 
         public static string StreamError(string provider, string serverText) =>
-            F("{0} reported an error while generating the answer: {1}", provider, serverText);
+            Cap(F("{0} reported an error while generating the answer: {1}", provider, serverText));
         public const string PartialKeptRemedy = "The part of the answer received before the error is on the exception's PartialResponse property.";
 
         public static string StreamTruncated(string provider) =>
             F("The connection to {0} ended before the answer was complete.", provider);
 
         public static string InvalidResponse(string provider, string detail) =>
-            F("{0} sent a response Ally could not read: {1}", provider, detail);
+            Cap(F("{0} sent a response Ally could not read: {1}", provider, detail));
 
         public static string Timeout(double seconds) =>
             F("The request did not finish within {0} seconds.", seconds);
         public const string TimeoutRemedy = "Raise -TimeoutSec (0 means no limit), use a smaller model, or lower -MaxTokens.";
+
+        public static string Retrying(string problem, TimeSpan delay, int retry, int maxRetries) =>
+            F("{0} Retrying in {1:0.0} s ({2} of {3}).", problem, delay.TotalSeconds, retry, maxRetries);
+
+        public static string ProviderAnswered(string provider, int status, string serverText) =>
+            Cap(F("{0} answered {1}: {2}", provider, status, serverText));
+
+        public static string OpenRouterModelFormRemedy(string model) =>
+            F("Use the vendor/model form (e.g. openai/gpt-4o, anthropic/claude-3-sonnet) instead of '{0}'; list models with `Get-AllyModel -Provider OpenRouter`.", model);
+        public static string OpenRouterModelUnavailableRemedy(string model) =>
+            F("'{0}' is not available on OpenRouter now; check the name with `Get-AllyModel -Provider OpenRouter` or pick another model.", model);
+        public const string InvalidApiKeyRemedy =
+            "Check the key in OPENROUTER_API_KEY (or -ApiKey, or your vault's secret) and verify it at https://openrouter.ai/settings/keys.";
+        public const string InsufficientCreditsRemedy = "Add credits at https://openrouter.ai/credits, or raise this key's credit limit.";
+        public const string RequestBlockedRemedy = "The request was refused by moderation or a guardrail; rephrase the prompt or choose another model.";
+        public const string RateLimitedRemedy = "Wait a little, lower -ThrottleLimit, or check your limits with `Test-AllyProvider -Provider openrouter`.";
+        public const string UpstreamRemedy = "The model's provider failed; try again, or choose another model.";
+        public const string ServiceUnavailableRemedy = "No provider can serve this model right now; try again later or choose another model.";
+        public const string TryAgainRemedy = "Try again; a smaller -MaxTokens helps long requests.";
+
+        public static string ProviderUnreachable(string provider, Uri address, string reason) =>
+            F("Could not connect to {0} at {1} ({2}).", provider, address, reason);
+        public const string ProviderUnreachableRemedy = "Check the network connection and proxy settings, or ALLY_OPENROUTER_BASE_URL.";
+
+        public static string InvalidBaseUrl(string value, string origin) =>
+            F("'{0}' (from {1}) is not an http(s) address.", value, origin);
+        public const string InvalidBaseUrlRemedy = "Set ALLY_OPENROUTER_BASE_URL to an address like https://openrouter.ai/api/v1 or http://localhost:8080/v1.";
+
+        public static string InvalidOpenRouterModel(string value, string source) =>
+            F("'{0}' (from {1}) is not an OpenRouter model id.", value, source);
+
+        public const string ApiKeyRequired = "OpenRouter needs an API key and none was found.";
+        public const string ApiKeyRequiredRemedy =
+            "Set the OPENROUTER_API_KEY environment variable (safest), pass -ApiKey (a SecureString, e.g. from Read-Host -AsSecureString), " +
+            "or store it in a SecretManagement vault and set ALLY_SECRET_VAULT to the vault's name (secret name OPENROUTER_API_KEY).";
+        public const string PlainTextApiKeyWarning =
+            "-ApiKey was given as plain text, which can end up in your history and logs. An environment variable (OPENROUTER_API_KEY) or a SecretManagement vault is safer.";
+        public static string VaultReadFailed(string vault, string name, string reason) =>
+            F("Could not read secret '{0}' from vault '{1}': {2}", name, vault, reason);
+
+        public static string CostLimitReached(decimal spent, decimal limit) =>
+            F("Stopped: the requests so far cost {0:0.######} USD, which reaches the limit of {1:0.######} USD.", spent, limit);
+        public const string CostLimitRemedy = "Raise -MaxCost (or ALLY_MAX_COST), or send fewer items.";
+
+        public static string InvalidNumberSetting(string value, string origin) =>
+            F("'{0}' (from {1}) is not a valid number.", value, origin);
+
+        public static string ReservedOption(string key) =>
+            F("-Options cannot set '{0}': Ally sets it itself.", key);
 
         public const string PromptRequired = "No prompt was given and nothing was piped in.";
         public const string PromptRequiredRemedy = "Pass a prompt, e.g. Invoke-AllyChat \"Explain this\", or pipe text into the command.";

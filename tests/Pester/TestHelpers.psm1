@@ -15,7 +15,10 @@ function Invoke-ChildPwsh {
     $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
     # Under `dotnet pwsh` the process is dotnet itself, so start pwsh.dll through it.
     if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', '-') { $psi.ArgumentList.Add($a) }
+    # A script file, not -Command -: multi-line blocks read from stdin need blank lines to end them.
+    $scriptFile = Join-Path ([IO.Path]::GetTempPath()) ("ally-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -Path $scriptFile -Value $Script -Encoding utf8NoBOM
+    foreach ($a in '-NoProfile', '-NonInteractive', '-File', $scriptFile) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -27,11 +30,16 @@ function Invoke-ChildPwsh {
     $process = [System.Diagnostics.Process]::Start($psi)
     $stdout = $process.StandardOutput.ReadToEndAsync()
     $stderr = $process.StandardError.ReadToEndAsync()
-    $process.StandardInput.WriteLine($Script)
+    # Nobody types into a child: its stdin is closed, as in CI.
     $process.StandardInput.Close()
-    if (-not $process.WaitForExit($TimeoutSec * 1000)) {
-        $process.Kill($true)
-        throw "Child pwsh did not finish within $TimeoutSec s. Output so far: $($stdout.Result)"
+    try {
+        if (-not $process.WaitForExit($TimeoutSec * 1000)) {
+            $process.Kill($true)
+            throw "Child pwsh did not finish within $TimeoutSec s."
+        }
+    }
+    finally {
+        Remove-Item $scriptFile -ErrorAction Ignore
     }
     [pscustomobject]@{
         ExitCode = $process.ExitCode

@@ -43,6 +43,8 @@ namespace Ally
         public TimeSpan? PromptDuration { get; set; }
         /// <summary>Generation time reported by the provider.</summary>
         public TimeSpan? CompletionDuration { get; set; }
+        /// <summary>Cost in USD, once reported.</summary>
+        public decimal? Cost { get; set; }
         /// <summary>True once the provider said the answer is finished.</summary>
         public bool IsDone { get; set; }
 
@@ -70,7 +72,7 @@ namespace Ally
             messages.AddRange(_request.Messages);
             messages.Add(new ChatMessage(ChatMessage.Roles.Assistant, content, thinking));
             return new ChatResponse(content, thinking, Model, _provider, IsDone ? FinishReason : null, PromptTokens, CompletionTokens,
-                TotalDuration, LoadDuration, PromptDuration, CompletionDuration, messages, streamed, IsDone);
+                TotalDuration, LoadDuration, PromptDuration, CompletionDuration, messages, streamed, IsDone, Cost);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Ally
     {
         internal ChatResponse(string content, string? thinking, string model, string provider, string? finishReason,
             int? promptTokens, int? completionTokens, TimeSpan? totalDuration, TimeSpan? loadDuration, TimeSpan? promptDuration,
-            TimeSpan? completionDuration, IReadOnlyList<ChatMessage> messages, bool streamed, bool complete)
+            TimeSpan? completionDuration, IReadOnlyList<ChatMessage> messages, bool streamed, bool complete, decimal? cost)
         {
             Content = content;
             Thinking = string.IsNullOrEmpty(thinking) ? null : thinking;
@@ -27,6 +27,7 @@ namespace Ally
             Messages = messages;
             Streamed = streamed;
             IsComplete = complete;
+            Cost = cost;
         }
 
         /// <summary>The answer.</summary>
@@ -45,6 +46,8 @@ namespace Ally
         public int? CompletionTokens { get; }
         /// <summary>Prompt plus completion tokens.</summary>
         public int? TotalTokens => PromptTokens is null && CompletionTokens is null ? null : (PromptTokens ?? 0) + (CompletionTokens ?? 0);
+        /// <summary>What the request cost in USD (credits), where the provider reports it (OpenRouter).</summary>
+        public decimal? Cost { get; }
         /// <summary>Time the provider spent on the whole request.</summary>
         public TimeSpan? TotalDuration { get; }
         /// <summary>Time spent loading the model.</summary>

@@ -82,13 +82,23 @@ namespace Ally.Configuration
         public static readonly SettingDefinition OllamaHost = new SettingDefinition("OllamaHost", "OLLAMA_HOST", "ollama.host", null);
         /// <summary>The OpenRouter (or other OpenAI-compatible) API base address.</summary>
         public static readonly SettingDefinition OpenRouterBaseUrl = new SettingDefinition("OpenRouterBaseUrl", "ALLY_OPENROUTER_BASE_URL", "openrouter.base_url", "https://openrouter.ai/api/v1");
+        /// <summary>OpenRouter app attribution: the HTTP-Referer header.</summary>
+        public static readonly SettingDefinition OpenRouterReferer = new SettingDefinition("OpenRouterReferer", "ALLY_OPENROUTER_REFERER", "openrouter.referer", "https://github.com/ally-pwsh/Ally");
+        /// <summary>OpenRouter app attribution: the X-OpenRouter-Title header.</summary>
+        public static readonly SettingDefinition OpenRouterTitle = new SettingDefinition("OpenRouterTitle", "ALLY_OPENROUTER_TITLE", "openrouter.title", "Ally (PowerShell)");
+        /// <summary>The SecretManagement vault that holds API keys (consulted only when set).</summary>
+        public static readonly SettingDefinition SecretVault = new SettingDefinition("SecretVault", "ALLY_SECRET_VAULT", "secrets.vault", null);
+        /// <summary>Retries of a transient failure.</summary>
+        public static readonly SettingDefinition MaxRetry = new SettingDefinition("MaxRetry", "ALLY_MAX_RETRY", "limits.max_retry", "3");
+        /// <summary>Spending limit of one -ForEach run, in USD.</summary>
+        public static readonly SettingDefinition MaxCost = new SettingDefinition("MaxCost", "ALLY_MAX_COST", "limits.max_cost", null);
         /// <summary>Maximum tokens to generate.</summary>
         public static readonly SettingDefinition MaxTokens = new SettingDefinition("MaxTokens", null, "limits.max_tokens", null);
         /// <summary>Whole-request time limit in seconds (0 = none).</summary>
         public static readonly SettingDefinition TimeoutSec = new SettingDefinition("TimeoutSec", null, "limits.timeout_seconds", null);
 
         /// <summary>Every setting Ally knows, in display order.</summary>
-        public static IReadOnlyList<SettingDefinition> All { get; } = new[] { Provider, Model, OllamaHost, OpenRouterBaseUrl, MaxTokens, TimeoutSec };
+        public static IReadOnlyList<SettingDefinition> All { get; } = new[] { Provider, Model, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, SecretVault, MaxRetry, MaxCost, MaxTokens, TimeoutSec };
 
         private readonly IReadOnlyDictionary<string, string?> _parameters;
         private readonly Func<string, string?> _environment;

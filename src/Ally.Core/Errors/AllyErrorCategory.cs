@@ -20,6 +20,8 @@ namespace Ally
         AuthenticationError,
         /// <summary>The provider refused the request for lack of rights, credit or policy.</summary>
         PermissionDenied,
+        /// <summary>Out of credit, or a spending limit was reached.</summary>
+        QuotaExceeded,
         /// <summary>The provider sent something Ally could not read.</summary>
         InvalidData,
         /// <summary>The provider reported a failure of its own.</summary>

@@ -36,6 +36,15 @@ namespace Ally
         /// <summary>HTTP status code of the failed response, when there was one.</summary>
         public int? StatusCode { get; internal set; }
 
+        /// <summary>True when trying again may succeed (rate limits, busy or flaky servers, dropped connections).</summary>
+        public bool IsTransient { get; internal set; }
+
+        /// <summary>How long the server asked to wait before trying again (Retry-After), if it said.</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
+
+        /// <summary>How many attempts were made, retries included.</summary>
+        public int Attempts { get; internal set; } = 1;
+
         /// <summary>What was received before the failure (content, thinking), or null when nothing was.</summary>
         public ChatResponse? PartialResponse { get; internal set; }
     }

@@ -1,4 +1,9 @@
 using System;
+using System.Collections.Generic;
+using System.Security;
+using Ally.Configuration;
+using Ally.Providers;
+using Ally.Providers.OpenRouter;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -55,6 +60,28 @@ namespace Ally.PowerShell.Commands
             }
         }
 
+        /// <summary>
+        /// Resolves chat settings (parameters over environment over defaults) and, for providers that
+        /// use one, the API key: -ApiKey, the environment, then the configured vault. Warns about a
+        /// plain-text -ApiKey. Throws <see cref="AllyException"/> on bad settings; a missing key is an
+        /// error only when <paramref name="requireKey"/> is set and the provider needs one.
+        /// </summary>
+        protected (ChatSettings Settings, ApiKey? Key, SettingsResolver Resolver) ResolveChatSettings(
+            Dictionary<string, string?> parameters, SecureString? apiKey, bool requireKey)
+        {
+            var resolver = new SettingsResolver(parameters);
+            ChatSettings settings = ChatSettings.Resolve(resolver);
+            if (settings.Warning != null) WriteWarning(settings.Warning);
+            ApiKey? key = null;
+            if (settings.Provider.Value == OpenRouterChatProvider.ProviderName)
+            {
+                if (apiKey != null && SecureStringTransformationAttribute.WasPlainText(apiKey)) WriteWarning(Messages.PlainTextApiKeyWarning);
+                key = ApiKeys.Resolve(apiKey, ApiKeys.OpenRouterVariable, resolver, (vault, name) => SecretVault.Read(this, vault, name));
+                if (key is null && requireKey && settings.RequiresApiKey) throw ApiKeys.Missing();
+            }
+            return (settings, key, resolver);
+        }
+
         /// <summary>An ErrorRecord for an Ally failure: stable id, category, remedy as the recommended action.</summary>
         protected static ErrorRecord ToErrorRecord(AllyException exception, object? target)
         {
@@ -77,6 +104,7 @@ namespace Ally.PowerShell.Commands
             AllyErrorCategory.AuthenticationError => ErrorCategory.AuthenticationError,
             AllyErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
             AllyErrorCategory.InvalidData => ErrorCategory.InvalidData,
+            AllyErrorCategory.QuotaExceeded => ErrorCategory.QuotaExceeded,
             _ => ErrorCategory.InvalidResult,
         };
     }

@@ -9,7 +9,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ally.Configuration;
 using Ally.PowerShell.Completers;
+using Ally.Http;
 using Ally.Providers;
+using Ally.Providers.OpenRouter;
+using System.Globalization;
+using System.Security;
 
 namespace Ally.PowerShell.Commands
 {
@@ -81,6 +85,22 @@ namespace Ally.PowerShell.Commands
         [ValidateRange(0, int.MaxValue)]
         public int TimeoutSec { get; set; }
 
+        /// <summary>The API key for OpenRouter (a SecureString; plain text is accepted with a warning). Default: OPENROUTER_API_KEY, then the vault in ALLY_SECRET_VAULT.</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>Retries of a transient failure (rate limit, busy server, dropped connection). Default: ALLY_MAX_RETRY, else 3.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetry { get; set; }
+
+        /// <summary>With -ForEach, stop starting requests once their reported cost reaches this many USD. Default: ALLY_MAX_COST.</summary>
+        [Parameter]
+        [ValidateRange(0.000001, 1000000.0)]
+        public double MaxCost { get; set; }
+
         /// <summary>Write the answer to the host as it arrives.</summary>
         [Parameter]
         public SwitchParameter Stream { get; set; }
@@ -91,6 +111,8 @@ namespace Ally.PowerShell.Commands
 
         private IChatProvider? _provider;
         private ChatSettings? _settings;
+        private RetryPolicy? _retryPolicy;
+        private CostBudget? _budget;
         private readonly List<PSObject> _gathered = new List<PSObject>();
         private readonly Queue<ChatJob> _jobs = new Queue<ChatJob>();
         private SemaphoreSlim? _throttle;
@@ -105,18 +127,25 @@ namespace Ally.PowerShell.Commands
                 [SettingsResolver.Provider.Name] = Provider,
                 [SettingsResolver.Model.Name] = Model,
             };
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetry))) parameters[SettingsResolver.MaxRetry.Name] = MaxRetry.ToString(CultureInfo.InvariantCulture);
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxCost))) parameters[SettingsResolver.MaxCost.Name] = ((decimal)MaxCost).ToString(CultureInfo.InvariantCulture);
             try
             {
-                _settings = ChatSettings.Resolve(new SettingsResolver(parameters));
-                if (_settings.Warning != null) WriteWarning(_settings.Warning);
-                _provider = ChatProviders.Create(_settings);
+                (ChatSettings settings, ApiKey? key, _) = ResolveChatSettings(parameters, ApiKey, requireKey: true);
+                _settings = settings;
+                _provider = ChatProviders.Create(_settings, key);
                 _provider.Validate(CreateRequest(string.Empty));
+                WriteVerbose($"Provider {_settings.Provider.Value} (from {_settings.Provider.Origin}), model {_settings.Model.Value} (from {_settings.Model.Origin}), " +
+                    (_settings.Provider.Value == OpenRouterChatProvider.ProviderName
+                        ? $"API at {_settings.OpenRouterBaseUrl}, key {(key is null ? "none" : "from " + key.Source)}."
+                        : $"Ollama at {_settings.OllamaHost}."));
             }
             catch (AllyException ex)
             {
                 ThrowAllyError(ex);
             }
-            WriteVerbose($"Provider {_settings!.Provider.Value} (from {_settings.Provider.Origin}), model {_settings.Model.Value} (from {_settings.Model.Origin}), Ollama at {_settings.OllamaHost}.");
+            _retryPolicy = new RetryPolicy(_settings!.MaxRetry);
+            if (ForEach && _settings.MaxCost is decimal limit) _budget = new CostBudget(limit);
             _throttle = new SemaphoreSlim(ForEach ? ThrottleLimit : 1);
         }
 
@@ -173,6 +202,12 @@ namespace Ally.PowerShell.Commands
         private static object? Unwrap(object? value)
         {
             if (value is PSObject ps) value = ps.BaseObject;
+            if (value is IDictionary dictionary)
+            {
+                var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (DictionaryEntry entry in dictionary) result[entry.Key.ToString() ?? string.Empty] = Unwrap(entry.Value);
+                return result;
+            }
             if (value is object[] array)
             {
                 var result = new object?[array.Length];
@@ -185,35 +220,59 @@ namespace Ally.PowerShell.Commands
         /// <summary>A request running on a worker; its streamed pieces wait in a queue for the pipeline thread.</summary>
         private sealed class ChatJob
         {
-            public ChatJob(object? target, bool streamed)
-            {
-                Target = target;
-                Updates = streamed ? new BlockingCollection<ChatUpdate>() : null;
-            }
+            public ChatJob(object? target) => Target = target;
 
             public object? Target { get; }
-            public BlockingCollection<ChatUpdate>? Updates { get; }
+            /// <summary>Streamed pieces (<see cref="ChatUpdate"/>) and retry notices (<see cref="RetryNotice"/>), in order.</summary>
+            public BlockingCollection<object> Updates { get; } = new BlockingCollection<object>();
             public Task<ChatResponse> Task { get; set; } = null!;
         }
 
         private ChatJob Start(string message, object? target)
         {
             ChatRequest request = CreateRequest(message);
-            var job = new ChatJob(target, Stream);
+            var job = new ChatJob(target);
             IChatProvider provider = _provider!;
             SemaphoreSlim throttle = _throttle!;
             CancellationToken token = CancellationToken;
-            Action<ChatUpdate>? onUpdate = job.Updates is null ? null : job.Updates.Add;
+            BlockingCollection<object> queue = job.Updates;
+            Action<ChatUpdate>? onUpdate = Stream ? update => queue.Add(update) : null;
+            var run = new RunContext(provider, request, onUpdate, notice => queue.Add(notice), queue, _retryPolicy!, _budget, token);
             WriteVerbose($"Sending {message.Length} characters to {provider.Name} model {request.Model}.");
             // Queue for a slot here, on the pipeline thread: SemaphoreSlim serves waiters in order, so
             // requests start in input order whatever the thread pool does.
             Task slot = throttle.WaitAsync(token);
-            job.Task = RunAsync(slot, throttle, provider, request, onUpdate, job.Updates, token);
+            job.Task = RunAsync(slot, throttle, run);
             return job;
         }
 
-        private static async Task<ChatResponse> RunAsync(Task slot, SemaphoreSlim throttle, IChatProvider provider, ChatRequest request,
-            Action<ChatUpdate>? onUpdate, BlockingCollection<ChatUpdate>? updates, CancellationToken token)
+        /// <summary>Everything a worker needs for one request, captured on the pipeline thread.</summary>
+        private sealed class RunContext
+        {
+            public RunContext(IChatProvider provider, ChatRequest request, Action<ChatUpdate>? onUpdate, Action<RetryNotice> onRetry,
+                BlockingCollection<object> queue, RetryPolicy retryPolicy, CostBudget? budget, CancellationToken token)
+            {
+                Provider = provider;
+                Request = request;
+                OnUpdate = onUpdate;
+                OnRetry = onRetry;
+                Queue = queue;
+                RetryPolicy = retryPolicy;
+                Budget = budget;
+                Token = token;
+            }
+
+            public IChatProvider Provider { get; }
+            public ChatRequest Request { get; }
+            public Action<ChatUpdate>? OnUpdate { get; }
+            public Action<RetryNotice> OnRetry { get; }
+            public BlockingCollection<object> Queue { get; }
+            public RetryPolicy RetryPolicy { get; }
+            public CostBudget? Budget { get; }
+            public CancellationToken Token { get; }
+        }
+
+        private static async Task<ChatResponse> RunAsync(Task slot, SemaphoreSlim throttle, RunContext run)
         {
             try
             {
@@ -222,7 +281,11 @@ namespace Ally.PowerShell.Commands
                 {
                     // Leave the pipeline thread before any work: it has output to write meanwhile.
                     await Task.Yield();
-                    return await ChatService.CompleteAsync(provider, request, onUpdate, token).ConfigureAwait(false);
+                    run.Budget?.EnsureAvailable();
+                    ChatResponse response = await ChatService.CompleteAsync(run.Provider, run.Request, run.OnUpdate, run.Token, run.RetryPolicy, run.OnRetry)
+                        .ConfigureAwait(false);
+                    run.Budget?.Add(response.Cost);
+                    return response;
                 }
                 finally
                 {
@@ -231,33 +294,40 @@ namespace Ally.PowerShell.Commands
             }
             finally
             {
-                updates?.CompleteAdding();
+                run.Queue.CompleteAdding();
             }
         }
 
         /// <summary>On the pipeline thread: writes a job's streamed text, then its response or error.</summary>
         private void Finish(ChatJob job)
         {
-            if (job.Updates != null)
+            try
             {
-                try
+                foreach (object item in job.Updates.GetConsumingEnumerable(CancellationToken))
                 {
-                    foreach (ChatUpdate update in job.Updates.GetConsumingEnumerable(CancellationToken)) WriteUpdate(update);
+                    if (item is ChatUpdate update) WriteUpdate(update);
+                    else WriteWarning(item.ToString());
                 }
-                catch (OperationCanceledException)
-                {
-                    throw new PipelineStoppedException();
-                }
-                finally
-                {
-                    EndStreamedText();
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                EndStreamedText();
             }
 
             ChatResponse response;
             try
             {
                 response = Await(job.Task);
+            }
+            catch (AllyException ex) when (ex.ErrorId == "CostLimitReached")
+            {
+                // The run's budget is spent: stop it, not just this item.
+                ThrowAllyError(ex, job.Target);
+                return;
             }
             catch (AllyException ex)
             {

@@ -92,6 +92,7 @@ internal sealed record FakeBehavior
             w.WriteNumber("status", failure.Status);
             w.WriteString("error", failure.Error);
             w.WriteString("path", failure.Path);
+            if (failure.RetryAfter is { } retryAfter) w.WriteNumber("retryAfter", retryAfter);
             w.WriteEndObject();
         }
 
@@ -108,8 +109,11 @@ internal sealed record FakeBehavior
 /// <summary>An error line written mid-stream after <see cref="AfterChunks"/> content chunks.</summary>
 internal sealed record MidStreamError(int AfterChunks, string Message);
 
-/// <summary>One queued failure: the next request to <see cref="Path"/> answers <see cref="Status"/> with <c>{"error":Error}</c>.</summary>
-internal sealed record FailNextEntry(int Status, string Error, string Path);
+/// <summary>
+/// One queued failure: the next request to <see cref="Path"/> answers <see cref="Status"/> with the
+/// provider's error body for <see cref="Error"/>, and a <c>Retry-After</c> header when <see cref="RetryAfter"/> is set.
+/// </summary>
+internal sealed record FailNextEntry(int Status, string Error, string Path, int? RetryAfter = null);
 
 /// <summary>
 /// Holds the current <see cref="FakeBehavior"/> and the <c>failNext</c> queue. Updates merge: a
@@ -363,7 +367,8 @@ internal sealed class BehaviorStore
             var path = item.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String
                 ? p.GetString()!
                 : "/api/chat";
-            list.Add(new FailNextEntry(code, message, path));
+            int? retryAfter = item.TryGetProperty("retryAfter", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt32() : null;
+            list.Add(new FailNextEntry(code, message, path, retryAfter));
         }
 
         entries = list;

@@ -1,13 +1,605 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.FakeServers.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Ally.FakeServers.OpenRouter;
 
-// Chat completions (SSE) and key information: protocols §3.1–3.6, 3.8–3.10. To be filled in.
+// Chat completions (SSE) and key information: protocols §3.1–3.6, 3.8–3.10.
 internal sealed partial class FakeOpenRouter
 {
-    private void MapChatRoutes(IEndpointRouteBuilder routes) { }
+    /// <summary>The key the fake accepts until a test configures others.</summary>
+    public const string DefaultKey = "sk-or-v1-ally-fake-key-0123456789abcdef0123456789abcdef";
 
-    private void MapChatControl(IEndpointRouteBuilder control) { }
+    private const string ChatPath = BasePath + "/chat/completions";
+    private const string DefaultModel = "openai/gpt-4o";
 
-    private void ResetChat() { }
+    // Vendors whose vendor/model ids the fake serves; anything else is "not a valid model ID" (400).
+    private static readonly HashSet<string> Vendors = new(StringComparer.Ordinal)
+    {
+        "openai", "anthropic", "google", "meta-llama", "mistralai", "qwen", "deepseek", "x-ai", "cohere", "microsoft", "nousresearch",
+    };
+
+    private static readonly Regex ModelIdPattern = new(@"^([a-z0-9][a-z0-9._-]*)/[A-Za-z0-9][A-Za-z0-9._:-]*$", RegexOptions.CultureInvariant);
+
+    // Prices per token (USD), like a mid-range model; cost = prompt * in + completion * out.
+    private const decimal PromptPrice = 0.0000025m;
+    private const decimal CompletionPrice = 0.00001m;
+
+    private readonly object _chatGate = new();
+    private ChatConfig _config = ChatConfig.Default;
+
+    /// <summary>What the fake's account looks like (<c>/_fake/openrouter/config</c>).</summary>
+    private sealed record ChatConfig
+    {
+        public static readonly ChatConfig Default = new()
+        {
+            Keys = new Dictionary<string, KeyInfo>(StringComparer.Ordinal) { [DefaultKey] = KeyInfo.Default },
+        };
+
+        /// <summary>False: serve without any Authorization header (an OpenAI-compatible server without keys).</summary>
+        public bool RequireKey { get; init; } = true;
+
+        /// <summary>True: <c>/key</c> answers 404 and only the legacy <c>/auth/key</c> works.</summary>
+        public bool LegacyKeyEndpoint { get; init; }
+
+        /// <summary>True: SSE lines end in CRLF instead of LF.</summary>
+        public bool Crlf { get; init; }
+
+        public IReadOnlyDictionary<string, KeyInfo> Keys { get; init; } = new Dictionary<string, KeyInfo>();
+    }
+
+    /// <summary>One API key's account data, as <c>GET /api/v1/key</c> reports it.</summary>
+    private sealed record KeyInfo(decimal? Limit, decimal? LimitRemaining, decimal Usage, bool IsFreeTier, int RateLimitRequests, string RateLimitInterval)
+    {
+        public static readonly KeyInfo Default = new(100m, 74.5m, 25.5m, false, 1000, "1h");
+    }
+
+    private void MapChatRoutes(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(ChatPath, context => GuardAsync(context, () => ChatCompletionsAsync(context)));
+        routes.MapGet(BasePath + "/key", context => GuardAsync(context, () => KeyAsync(context, legacy: false)));
+        routes.MapGet(BasePath + "/auth/key", context => GuardAsync(context, () => KeyAsync(context, legacy: true)));
+    }
+
+    private void MapChatControl(IEndpointRouteBuilder control)
+    {
+        control.MapGet("/openrouter/config", WriteConfigAsync);
+        control.MapPost("/openrouter/config", async context =>
+        {
+            var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);
+            string? error = null;
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                error = ApplyConfig(doc.RootElement);
+            }
+            catch (JsonException ex)
+            {
+                error = ex.Message;
+            }
+
+            if (error != null)
+            {
+                await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+                return;
+            }
+
+            await WriteConfigAsync(context).ConfigureAwait(false);
+        });
+    }
+
+    private void ResetChat()
+    {
+        lock (_chatGate)
+        {
+            _config = ChatConfig.Default;
+        }
+    }
+
+    private ChatConfig Config
+    {
+        get
+        {
+            lock (_chatGate)
+            {
+                return _config;
+            }
+        }
+    }
+
+    private string? ApplyConfig(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object) return "the config must be a JSON object";
+        var next = Config;
+        foreach (var p in body.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "requireKey" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    next = next with { RequireKey = p.Value.GetBoolean() };
+                    break;
+                case "legacyKeyEndpoint" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    next = next with { LegacyKeyEndpoint = p.Value.GetBoolean() };
+                    break;
+                case "crlf" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    next = next with { Crlf = p.Value.GetBoolean() };
+                    break;
+                case "keys" when p.Value.ValueKind == JsonValueKind.Array:
+                    var keys = new Dictionary<string, KeyInfo>(StringComparer.Ordinal);
+                    foreach (var k in p.Value.EnumerateArray())
+                    {
+                        if (!k.TryGetProperty("key", out var key) || key.ValueKind != JsonValueKind.String) return "each key needs a \"key\" string";
+                        keys[key.GetString()!] = new KeyInfo(
+                            Decimal(k, "limit", KeyInfo.Default.Limit),
+                            Decimal(k, "limit_remaining", KeyInfo.Default.LimitRemaining),
+                            Decimal(k, "usage", KeyInfo.Default.Usage) ?? 0m,
+                            k.TryGetProperty("is_free_tier", out var free) && free.ValueKind == JsonValueKind.True,
+                            k.TryGetProperty("rate_limit_requests", out var rr) && rr.TryGetInt32(out var r) ? r : KeyInfo.Default.RateLimitRequests,
+                            k.TryGetProperty("rate_limit_interval", out var ri) && ri.ValueKind == JsonValueKind.String ? ri.GetString()! : KeyInfo.Default.RateLimitInterval);
+                    }
+
+                    next = next with { Keys = keys };
+                    break;
+                default:
+                    return $"unknown or mistyped OpenRouter config field '{p.Name}'";
+            }
+        }
+
+        lock (_chatGate)
+        {
+            _config = next;
+        }
+
+        return null;
+
+        static decimal? Decimal(JsonElement e, string name, decimal? fallback) =>
+            !e.TryGetProperty(name, out var v) ? fallback : v.ValueKind == JsonValueKind.Null ? null : v.GetDecimal();
+    }
+
+    private Task WriteConfigAsync(HttpContext context)
+    {
+        var config = Config;
+        return FakeJson.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("requireKey", config.RequireKey);
+            w.WriteBoolean("legacyKeyEndpoint", config.LegacyKeyEndpoint);
+            w.WriteBoolean("crlf", config.Crlf);
+            w.WriteNumber("keys", config.Keys.Count);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Response delay and client disconnects, as for every route; queued failures are the chat route's own.</summary>
+    private async Task GuardAsync(HttpContext context, Func<Task> endpoint)
+    {
+        try
+        {
+            var delay = Behavior.Current.ResponseDelayMs;
+            if (delay > 0)
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Stopping);
+                await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+            }
+
+            await endpoint().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException &&
+                                   (context.RequestAborted.IsCancellationRequested || Stopping.IsCancellationRequested))
+        {
+            // The client went away: nothing left to say.
+        }
+    }
+
+    /// <summary>Checks the Authorization header; writes the 401 and returns null when it fails.</summary>
+    private async Task<(bool Ok, KeyInfo? Key)> AuthorizeAsync(HttpContext context)
+    {
+        var config = Config;
+        string? header = context.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            if (!config.RequireKey) return (true, null);
+            await WriteOpenRouterErrorAsync(context, 401, "Missing Authentication header").ConfigureAwait(false);
+            return (false, null);
+        }
+
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
+        if (config.Keys.TryGetValue(token, out var info)) return (true, info);
+        if (!config.RequireKey) return (true, null);
+        await WriteOpenRouterErrorAsync(context, 401, "User not found.").ConfigureAwait(false);
+        return (false, null);
+    }
+
+    private async Task KeyAsync(HttpContext context, bool legacy)
+    {
+        if (!legacy && Config.LegacyKeyEndpoint)
+        {
+            await WriteOpenRouterErrorAsync(context, 404, "Not Found").ConfigureAwait(false);
+            return;
+        }
+
+        var (ok, info) = await AuthorizeAsync(context).ConfigureAwait(false);
+        if (!ok) return;
+        string token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        info ??= KeyInfo.Default;
+        await FakeJson.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("data");
+            // OpenRouter's label shows only the ends of the key.
+            w.WriteString("label", token.Length > 15 ? token[..11] + "..." + token[^3..] : "key");
+            WriteDecimalOrNull(w, "limit", info.Limit);
+            WriteDecimalOrNull(w, "limit_remaining", info.LimitRemaining);
+            w.WriteString("limit_reset", "monthly");
+            w.WriteBoolean("include_byok_in_limit", false);
+            w.WriteNumber("usage", info.Usage);
+            w.WriteNumber("usage_daily", info.Usage);
+            w.WriteNumber("usage_weekly", info.Usage);
+            w.WriteNumber("usage_monthly", info.Usage);
+            w.WriteBoolean("is_free_tier", info.IsFreeTier);
+            w.WriteBoolean("is_management_key", false);
+            w.WriteStartObject("rate_limit");
+            w.WriteString("interval", info.RateLimitInterval);
+            w.WriteString("note", "This field is deprecated and safe to ignore.");
+            w.WriteNumber("requests", info.RateLimitRequests);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static void WriteDecimalOrNull(Utf8JsonWriter w, string name, decimal? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
+    }
+
+    /// <summary>OpenRouter's error shape: <c>{"error":{"code":N,"message":"…","metadata":{…}}}</c>, status = code.</summary>
+    private static Task WriteOpenRouterErrorAsync(HttpContext context, int status, string message, int? retryAfter = null)
+    {
+        if (retryAfter is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return FakeJson.WriteAsync(context, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("error");
+            w.WriteNumber("code", status);
+            w.WriteString("message", message);
+            switch (status)
+            {
+                case 403:
+                    w.WriteStartObject("metadata");
+                    w.WriteStartArray("reasons");
+                    w.WriteStringValue("violence");
+                    w.WriteEndArray();
+                    w.WriteString("flagged_input", "…");
+                    w.WriteString("provider_name", "OpenAI");
+                    w.WriteString("model_slug", DefaultModel);
+                    w.WriteEndObject();
+                    break;
+                case 429:
+                    w.WriteStartObject("metadata");
+                    w.WriteString("error_type", "rate_limit_exceeded");
+                    w.WriteEndObject();
+                    break;
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }, "application/json");
+    }
+
+    private async Task ChatCompletionsAsync(HttpContext context)
+    {
+        var (ok, key) = await AuthorizeAsync(context).ConfigureAwait(false);
+        if (!ok) return;
+
+        if (Behavior.TakeFailure(ChatPath) is { } failure)
+        {
+            await WriteOpenRouterErrorAsync(context, failure.Status, failure.Error, failure.RetryAfter).ConfigureAwait(false);
+            return;
+        }
+
+        if (key is { LimitRemaining: <= 0m })
+        {
+            await WriteOpenRouterErrorAsync(context, 402, "Insufficient credits. Add more using https://openrouter.ai/credits").ConfigureAwait(false);
+            return;
+        }
+
+        var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            await WriteOpenRouterErrorAsync(context, 400, "Invalid JSON in request body").ConfigureAwait(false);
+            return;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : DefaultModel;
+            var match = ModelIdPattern.Match(model);
+            if (!match.Success || !Vendors.Contains(match.Groups[1].Value))
+            {
+                await WriteModelNotFoundAsync(context, model).ConfigureAwait(false);
+                return;
+            }
+
+            if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+            {
+                await WriteOpenRouterErrorAsync(context, 400, "Input required: specify \"prompt\" or \"messages\"").ConfigureAwait(false);
+                return;
+            }
+
+            var lastUser = string.Empty;
+            var promptTokens = 0;
+            foreach (var message in messages.EnumerateArray())
+            {
+                var text = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
+                promptTokens += ReplyScript.CountWords(text) + 1;
+                if (message.TryGetProperty("role", out var r) && r.GetString() == "user") lastUser = text;
+            }
+
+            var maxTokens = root.TryGetProperty("max_tokens", out var mt) && mt.TryGetInt32(out var max) ? max : 0;
+            var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+            var settings = Behavior.Current;
+            // Reasoning is streamed only when a test asks for it: which hosted models reason is the provider's business.
+            var script = ReplyScript.Create(settings, lastUser, thinkingEnabled: !string.IsNullOrEmpty(settings.Thinking), maxTokens);
+            var run = new Run(model, "gen-" + Guid.NewGuid().ToString("N")[..24], promptTokens, script, script.FaultFor(settings), settings.ChunkDelayMs);
+            context.Response.Headers["X-Generation-Id"] = run.Id;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Stopping);
+            if (stream) await StreamAsync(context, run, Config.Crlf, linked.Token).ConfigureAwait(false);
+            else await CompleteAsync(context, run).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record Run(string Model, string Id, int PromptTokens, ReplyScript Script, StreamFault? Fault, int ChunkDelayMs)
+    {
+        public int CompletionTokens => Script.ThinkingTokens.Count + Script.ContentTokens.Count;
+        public decimal Cost => PromptTokens * PromptPrice + CompletionTokens * CompletionPrice;
+        public string FinishReason => Script.HitTokenLimit ? "length" : "stop";
+    }
+
+    /// <summary>The availability variant of a 400 (verbatim shape from errors-and-debugging.mdx).</summary>
+    private static Task WriteModelNotFoundAsync(HttpContext context, string model) =>
+        FakeJson.WriteAsync(context, StatusCodes.Status400BadRequest, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("error");
+            w.WriteString("message", model + " is not a valid model ID");
+            w.WriteString("error_type", "invalid_request");
+            w.WriteNumber("http_status", 400);
+            w.WriteStartObject("availability");
+            w.WriteString("code", "model_not_found");
+            w.WriteBoolean("retryable", false);
+            w.WriteStartArray("requested_models");
+            w.WriteStringValue(model);
+            w.WriteEndArray();
+            w.WriteString("docs_url", "https://openrouter.ai/docs/errors#model_not_found");
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }, "application/json");
+
+    private static async Task StreamAsync(HttpContext context, Run run, bool crlf, CancellationToken cancellationToken)
+    {
+        var fault = run.Fault;
+        if (fault is { AfterContentChunks: 0, Kind: StreamFaultKind.MidStreamError } && run.Script.ThinkingTokens.Count == 0)
+        {
+            // Nothing sent yet: a pre-stream failure still gets a real status.
+            await WriteOpenRouterErrorAsync(context, 502, fault.Message.Length > 0 ? fault.Message : "Provider returned error").ConfigureAwait(false);
+            return;
+        }
+
+        var newline = crlf ? "\r\n" : "\n";
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var first = true;
+        var chunks = 0;
+
+        // OpenRouter sends keep-alive comments while the model warms up.
+        await WriteRawAsync(context, ": OPENROUTER PROCESSING" + newline + newline, cancellationToken).ConfigureAwait(false);
+
+        foreach (var token in run.Script.ThinkingTokens)
+        {
+            await PaceAsync(run.ChunkDelayMs, chunks++, cancellationToken).ConfigureAwait(false);
+            await WriteEventAsync(context, newline, w => WriteDelta(w, run, created, first, content: null, reasoning: token, finish: null), cancellationToken)
+                .ConfigureAwait(false);
+            first = false;
+        }
+
+        for (var i = 0; i <= run.Script.ContentTokens.Count; i++)
+        {
+            if (fault is { } f && f.AfterContentChunks == i)
+            {
+                switch (f.Kind)
+                {
+                    case StreamFaultKind.MidStreamError:
+                        await WriteEventAsync(context, newline, w => WriteErrorChunk(w, run, created, f.Message), cancellationToken).ConfigureAwait(false);
+                        return;
+                    case StreamFaultKind.Stall:
+                        try
+                        {
+                            await Task.Delay(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // The client left: what a stall test waits for.
+                        }
+
+                        return;
+                    case StreamFaultKind.Truncate:
+                        await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                        context.Abort();
+                        return;
+                }
+            }
+
+            if (i == run.Script.ContentTokens.Count) break;
+            await PaceAsync(run.ChunkDelayMs, chunks++, cancellationToken).ConfigureAwait(false);
+            var token = run.Script.ContentTokens[i];
+            await WriteEventAsync(context, newline, w => WriteDelta(w, run, created, first, content: token, reasoning: null, finish: null), cancellationToken)
+                .ConfigureAwait(false);
+            first = false;
+        }
+
+        await WriteEventAsync(context, newline, w => WriteDelta(w, run, created, first, content: string.Empty, reasoning: null, finish: run.FinishReason), cancellationToken)
+            .ConfigureAwait(false);
+        // Usage comes last, in a chunk whose choices are empty (usage-accounting.mdx).
+        await WriteEventAsync(context, newline, w =>
+        {
+            WriteChunkStart(w, run, created);
+            w.WriteStartArray("choices");
+            w.WriteEndArray();
+            WriteUsage(w, run);
+            w.WriteEndObject();
+        }, cancellationToken).ConfigureAwait(false);
+        await WriteRawAsync(context, "data: [DONE]" + newline + newline, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task CompleteAsync(HttpContext context, Run run)
+    {
+        if (run.Fault is { Kind: StreamFaultKind.MidStreamError } f)
+        {
+            await WriteOpenRouterErrorAsync(context, 502, f.Message.Length > 0 ? f.Message : "Provider returned error").ConfigureAwait(false);
+            return;
+        }
+
+        var content = string.Concat(run.Script.ContentTokens);
+        var reasoning = string.Concat(run.Script.ThinkingTokens);
+        await FakeJson.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", run.Id);
+            w.WriteString("provider", "OpenAI");
+            w.WriteString("model", run.Model);
+            w.WriteString("object", "chat.completion");
+            w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            w.WriteStartArray("choices");
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+            w.WriteString("finish_reason", run.FinishReason);
+            w.WriteString("native_finish_reason", run.FinishReason);
+            w.WriteStartObject("message");
+            w.WriteString("role", "assistant");
+            w.WriteString("content", content);
+            if (reasoning.Length > 0) w.WriteString("reasoning", reasoning);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            WriteUsage(w, run);
+            w.WriteEndObject();
+        }, "application/json").ConfigureAwait(false);
+    }
+
+    private static void WriteChunkStart(Utf8JsonWriter w, Run run, long created)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", run.Id);
+        w.WriteString("provider", "OpenAI");
+        w.WriteString("model", run.Model);
+        w.WriteString("object", "chat.completion.chunk");
+        w.WriteNumber("created", created);
+    }
+
+    private static void WriteDelta(Utf8JsonWriter w, Run run, long created, bool first, string? content, string? reasoning, string? finish)
+    {
+        WriteChunkStart(w, run, created);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        if (first) w.WriteString("role", "assistant");
+        if (content != null) w.WriteString("content", content);
+        if (reasoning != null)
+        {
+            w.WriteString("content", string.Empty);
+            w.WriteString("reasoning", reasoning);
+        }
+
+        w.WriteEndObject();
+        if (finish is null) w.WriteNull("finish_reason"); else w.WriteString("finish_reason", finish);
+        if (finish is null) w.WriteNull("native_finish_reason"); else w.WriteString("native_finish_reason", finish);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The mid-stream error event (verbatim shape, errors-and-debugging.mdx): top-level error plus a terminating choice.</summary>
+    private static void WriteErrorChunk(Utf8JsonWriter w, Run run, long created, string message)
+    {
+        WriteChunkStart(w, run, created);
+        w.WriteStartObject("error");
+        w.WriteNumber("code", 502);
+        w.WriteString("message", message.Length > 0 ? message : "Provider returned error");
+        w.WriteStartObject("metadata");
+        w.WriteString("error_type", "provider_unavailable");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        w.WriteString("content", string.Empty);
+        w.WriteEndObject();
+        w.WriteString("finish_reason", "error");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, Run run)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", run.PromptTokens);
+        w.WriteNumber("completion_tokens", run.CompletionTokens);
+        w.WriteNumber("total_tokens", run.PromptTokens + run.CompletionTokens);
+        w.WriteNumber("cost", run.Cost);
+        w.WriteBoolean("is_byok", false);
+        w.WriteStartObject("prompt_tokens_details");
+        w.WriteNumber("cached_tokens", 0);
+        w.WriteEndObject();
+        w.WriteStartObject("completion_tokens_details");
+        w.WriteNumber("reasoning_tokens", run.Script.ThinkingTokens.Count);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, string newline, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(buffer, FakeJson.WriterOptions))
+        {
+            write(writer);
+        }
+
+        buffer.Write(Encoding.ASCII.GetBytes(newline + newline));
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteRawAsync(HttpContext context, string text, CancellationToken cancellationToken)
+    {
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task PaceAsync(int delayMs, int chunksSoFar, CancellationToken cancellationToken) =>
+        delayMs > 0 && chunksSoFar > 0 ? Task.Delay(delayMs, cancellationToken) : Task.CompletedTask;
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -32,9 +31,11 @@ namespace Ally.Providers.Ollama
         public OllamaChatProvider(Uri host)
         {
             Host = host;
-            _client = Clients.GetOrAdd(host.AbsoluteUri, _ =>
-                new OllamaApiClient(AllyHttp.For(ProviderName, host, inner => new OllamaErrorHandler(inner))));
+            _client = Clients.GetOrAdd(host.AbsoluteUri, _ => new OllamaApiClient(HttpClientFor(host)));
         }
+
+        /// <summary>Ally's HttpClient for the Ollama server at <paramref name="host"/> (with the error-preserving handler).</summary>
+        internal static HttpClient HttpClientFor(Uri host) => AllyHttp.For(ProviderName, host, inner => new OllamaErrorHandler(inner));
 
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, OllamaApiClient> Clients =
             new System.Collections.Concurrent.ConcurrentDictionary<string, OllamaApiClient>(StringComparer.Ordinal);
@@ -110,27 +111,16 @@ namespace Ally.Providers.Ollama
 
         private AllyException ConnectionFailure(HttpRequestException ex, bool received)
         {
-            // The innermost cause (e.g. "Connection refused") says more than the wrapper.
-            Exception cause = ex;
-            while (cause.InnerException != null) cause = cause.InnerException;
-            string reason = cause is SocketException socket ? socket.Message : ex.Message;
-            if (received || !IsConnectFailure(cause))
+            string reason = HttpErrors.Reason(ex);
+            if (received || !HttpErrors.IsConnectFailure(ex))
             {
                 // Ollama was there and the connection broke: telling the user to start it would mislead.
                 return new AllyException("ConnectionLost", AllyErrorCategory.ConnectionError, Messages.ConnectionLost("Ollama", Host, reason),
-                    received ? Messages.PartialKeptRemedy : null, ex);
+                    received ? Messages.PartialKeptRemedy : null, ex) { IsTransient = true };
             }
             return new AllyException("OllamaUnreachable", AllyErrorCategory.ConnectionError, Messages.OllamaUnreachable(Host, reason),
                 Messages.OllamaUnreachableRemedy, ex);
         }
-
-        private static bool IsConnectFailure(Exception cause) => !(cause is SocketException socket) || socket.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable
-                or SocketError.NetworkDown or SocketError.TryAgain or SocketError.NoData or SocketError.TimedOut
-                or SocketError.AddressNotAvailable => true,
-            _ => false,
-        };
 
         /// <summary>Maps Ollama's own errors to Ally's, keeping the server's text.</summary>
         internal static AllyException Translate(OllamaResponseException ex, string model)
@@ -150,12 +140,14 @@ namespace Ally.Providers.Ollama
                     404 => new AllyException("ModelNotFound", AllyErrorCategory.ObjectNotFound, text, Messages.ModelNotFoundRemedy(model), ex),
                     400 => new AllyException("InvalidRequest", AllyErrorCategory.InvalidArgument, text, null, ex),
                     401 or 403 => new AllyException("AccessDenied", AllyErrorCategory.PermissionDenied, text, null, ex),
-                    503 => new AllyException("ServerBusy", AllyErrorCategory.ResourceBusy, text, Messages.ServerBusyRemedy, ex),
+                    503 => new AllyException("ServerBusy", AllyErrorCategory.ResourceBusy, text, Messages.ServerBusyRemedy, ex) { IsTransient = true },
+                    429 => new AllyException("RateLimited", AllyErrorCategory.ResourceBusy, text, null, ex) { IsTransient = true },
                     _ => new AllyException("ProviderError", AllyErrorCategory.ProviderError, text, null, ex),
                 };
             }
             result.ServerMessage = ex.ServerMessage;
             result.StatusCode = ex.StatusCode;
+            result.RetryAfter = ex.RetryAfter;
             return result;
         }
 

@@ -33,7 +33,10 @@ namespace Ally.Providers.Ollama
                 using (response)
                 {
                     string body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    throw new OllamaResponseException((int)response.StatusCode, ReadErrorText(body, response.ReasonPhrase), midStream: false);
+                    throw new OllamaResponseException((int)response.StatusCode, ReadErrorText(body, response.ReasonPhrase), midStream: false)
+                    {
+                        RetryAfter = Ally.Http.HttpErrors.RetryAfter(response),
+                    };
                 }
             }
 

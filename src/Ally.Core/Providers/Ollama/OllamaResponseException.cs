@@ -22,5 +22,7 @@ namespace Ally.Providers.Ollama
         public string ServerMessage { get; }
         /// <summary>True for an error line that arrived after the stream had started.</summary>
         public bool MidStream { get; }
+        /// <summary>The server's Retry-After, if it sent one.</summary>
+        public TimeSpan? RetryAfter { get; set; }
     }
 }

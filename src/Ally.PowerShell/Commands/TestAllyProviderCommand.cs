@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using Ally.Configuration;
+using Ally.PowerShell.Completers;
+using Ally.Providers;
+
+namespace Ally.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Checks that a provider can be used: it answers, the API key is accepted (with credit and rate limit), and the model exists.</para>
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "AllyProvider")]
+    [OutputType(typeof(ProviderStatus), typeof(bool))]
+    public sealed class TestAllyProviderCommand : AllyCmdlet
+    {
+        /// <summary>The provider to check: ollama or openrouter. Default: ALLY_PROVIDER, else ollama.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProviderCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Provider { get; set; }
+
+        /// <summary>The model to look for. Default: ALLY_MODEL, else the provider's default.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Model { get; set; }
+
+        /// <summary>The API key to check (SecureString; plain text accepted with a warning). Default: OPENROUTER_API_KEY, then the vault in ALLY_SECRET_VAULT.</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>Return only $true or $false.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var parameters = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+            {
+                [SettingsResolver.Provider.Name] = Provider,
+                [SettingsResolver.Model.Name] = Model,
+            };
+            ProviderStatus status;
+            try
+            {
+                (ChatSettings settings, ApiKey? key, _) = ResolveChatSettings(parameters, ApiKey, requireKey: false);
+                WriteVerbose($"Checking {settings.Provider.Value} for model {settings.Model.Value}.");
+                status = Await(ProviderDiagnostics.CheckAsync(settings, key, CancellationToken));
+            }
+            catch (AllyException ex)
+            {
+                if (Quiet) { WriteObject(false); return; }
+                WriteError(ToErrorRecord(ex, Provider));
+                return;
+            }
+
+            if (Quiet)
+            {
+                WriteObject(status.Success);
+                return;
+            }
+            WriteObject(status);
+        }
+    }
+}
