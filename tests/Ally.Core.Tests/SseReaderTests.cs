@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.Http;
+using Xunit;
+
+namespace Ally.Tests
+{
+    public class SseReaderTests
+    {
+        private sealed class TrickleStream : MemoryStream
+        {
+            private readonly int _chunk;
+            public TrickleStream(byte[] data, int chunk) : base(data) => _chunk = chunk;
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+                base.ReadAsync(buffer, offset, Math.Min(count, _chunk), ct);
+        }
+
+        private static async Task<List<string>> Events(string body, int chunk = 4096)
+        {
+            var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes(body), chunk));
+            var events = new List<string>();
+            string? data;
+            while ((data = await reader.ReadEventAsync(CancellationToken.None)) != null) events.Add(data);
+            return events;
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        [InlineData(4096)]
+        public async Task SkipsCommentsAndDispatchesOnBlankLines(int chunk)
+        {
+            string body = ": OPENROUTER PROCESSING\n\ndata: {\"a\":1}\n\n: keep-alive\ndata: {\"b\":2}\n\ndata: [DONE]\n\n";
+            Assert.Equal(new[] { "{\"a\":1}", "{\"b\":2}", "[DONE]" }, await Events(body, chunk));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(4096)]
+        public async Task HandlesCrlfAndBareCrEvenAcrossReads(int chunk)
+        {
+            Assert.Equal(new[] { "one", "two", "three" }, await Events("data: one\r\n\r\ndata: two\r\rdata: three\n\n", chunk));
+        }
+
+        [Fact]
+        public async Task JoinsMultiLineDataWithNewlines()
+        {
+            Assert.Equal(new[] { "line1\nline2\n" }, await Events("data: line1\ndata:line2\ndata\n\n"));
+        }
+
+        [Fact]
+        public async Task IgnoresOtherFieldsAndEventsWithoutData()
+        {
+            Assert.Equal(new[] { "x" }, await Events("event: ping\nid: 7\nretry: 10\n\nevent: message\ndata: x\n\n"));
+        }
+
+        [Fact]
+        public async Task DropsAnUnterminatedLastEvent()
+        {
+            Assert.Equal(new[] { "complete" }, await Events("data: complete\n\ndata: cut off"));
+        }
+
+        [Fact]
+        public async Task DecodesMultiByteCharactersSplitAcrossReads()
+        {
+            Assert.Equal(new[] { "héllo — 世界" }, await Events("data: héllo — 世界\n\n", chunk: 1));
+        }
+    }
+}
