@@ -9,6 +9,8 @@
     (c) Streaming: a -Tokens-token answer through `Invoke-AllyChat -Stream` vs a raw HttpClient
         NDJSON read writing each token to the console, each in its own pwsh, with the growth of the
         working set during the stream (peak minus before).
+    (d) OpenRouter: per-request cost and -Tokens-token streaming through `-Provider openrouter` vs
+        a raw HttpClient SSE client, against the fake OpenRouter API.
     Ratios are Ally / baseline: 1.00 means the same cost, lower is better.
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmark.ps1
@@ -47,6 +49,25 @@ function Invoke-Pwsh([string] $Command) {
 function Get-Median([double[]] $Values) {
     $sorted = $Values | Sort-Object
     $sorted[[int][math]::Floor($sorted.Count / 2)]
+}
+
+# Runs a script in its own pwsh; the script reports "RESULT <ms> <working-set growth>" on stderr.
+$measure = @'
+$p = [System.Diagnostics.Process]::GetCurrentProcess()
+[GC]::Collect(); $p.Refresh(); $before = $p.WorkingSet64
+$sw = [System.Diagnostics.Stopwatch]::StartNew()
+{0}
+$sw.Stop(); $p.Refresh()
+[Console]::Error.WriteLine(('RESULT {{0}} {{1}}' -f $sw.Elapsed.TotalMilliseconds, ($p.PeakWorkingSet64 - $before)))
+'@
+function Measure-Stream([string] $Name, [string] $Script) {
+    # stdout (the streamed tokens) is read and dropped; the figures come back on stderr.
+    $all = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $Script 2>&1
+    $line = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object ToString |
+        Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
+    if (-not $line) { throw "The $Name stream run printed no result: $($all | Select-Object -Last 5)" }
+    $parts = $line.Split(' ')
+    [pscustomobject]@{ Name = $Name; Ms = [double]$parts[1]; Growth = [double]$parts[2] }
 }
 
 function Add-Result([string] $Name, [double] $Ally, [double] $Baseline, [string] $BaselineName, [string] $Unit) {
@@ -102,33 +123,43 @@ try {
     # (c) A long streamed answer, each client in its own process so memory figures are its own.
     Write-Host "(c) $Tokens-token stream" -ForegroundColor Cyan
     Set-AllyFakeBehavior $server @{ replyTokens = $Tokens }
-    $measure = @'
-$p = [System.Diagnostics.Process]::GetCurrentProcess()
-[GC]::Collect(); $p.Refresh(); $before = $p.WorkingSet64
-$sw = [System.Diagnostics.Stopwatch]::StartNew()
-{0}
-$sw.Stop(); $p.Refresh()
-[Console]::Error.WriteLine(('RESULT {{0}} {{1}}' -f $sw.Elapsed.TotalMilliseconds, ($p.PeakWorkingSet64 - $before)))
-'@
-    $allyScript = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -MaxTokens 5; " +
+    $allyScript = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -MaxTokens 5 -Stream 6>`$null; " +
         ($measure -f "Invoke-AllyChat 'Write a long story' -Stream")
     $rawScript = "Add-Type -Path '$baselineDll'; `$null = [Ally.Bench.RawOllama]::Chat('$chatUrl', '{""model"":""llama3.1"",""messages"":[{""role"":""user"",""content"":""warm""}],""options"":{""num_predict"":5}}'); " +
         ($measure -f "`$null = [Ally.Bench.RawOllama]::Stream('$chatUrl', '{""model"":""llama3.1"",""messages"":[{""role"":""user"",""content"":""Write a long story""}],""stream"":true}', [Console]::Out)")
-    $streamRuns = foreach ($name in 'ally', 'raw') {
-        $script = if ($name -eq 'ally') { $allyScript } else { $rawScript }
-        # stdout (the streamed tokens) is read and dropped; the figures come back on stderr.
-        $all = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $script 2>&1
-        $line = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object ToString |
-            Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
-        if (-not $line) { throw "The $name stream run printed no result: $($all | Select-Object -Last 5)" }
-        $parts = $line.Split(' ')
-        [pscustomobject]@{ Name = $name; Ms = [double]$parts[1]; Growth = [double]$parts[2] }
-    }
+    $streamRuns = @(Measure-Stream 'ally' $allyScript; Measure-Stream 'raw' $rawScript)
     $allyRun = $streamRuns | Where-Object Name -eq 'ally'
     $rawRun = $streamRuns | Where-Object Name -eq 'raw'
     Add-Result "$Tokens tokens: -Stream vs raw NDJSON read" $allyRun.Ms $rawRun.Ms 'raw HttpClient' 'ms'
     Add-Result "$Tokens tokens: working-set growth while streaming" ($allyRun.Growth / 1MB) ([math]::Max($rawRun.Growth, 1MB) / 1MB) 'raw HttpClient' 'MiB'
     $results.Add([pscustomobject]@{ Measure = "$Tokens tokens: Ally throughput"; Ally = ('{0:N0} tokens/s' -f ($Tokens / ($allyRun.Ms / 1000))); Baseline = ('{0:N0} tokens/s' -f ($Tokens / ($rawRun.Ms / 1000))); Ratio = '' })
+
+    # (d) OpenRouter through the same fake (its /api/v1 routes).
+    Write-Host "(d) OpenRouter: $Requests requests, $Tokens-token stream" -ForegroundColor Cyan
+    $key = 'sk-or-v1-ally-fake-key-0123456789abcdef0123456789abcdef'  # the fake's default account key
+    $env:ALLY_OPENROUTER_BASE_URL = "$($server.Url)api/v1"
+    $env:OPENROUTER_API_KEY = $key
+    $orUrl = "$($server.Url)api/v1/chat/completions"
+    Set-AllyFakeBehavior $server @{ reply = 'pong'; replyTokens = $null }
+    $null = Invoke-AllyChat 'ping' -Provider openrouter
+    Clear-AllyFakeRequest $server
+    $null = Invoke-AllyChat 'ping' -Provider openrouter
+    $orBody = (Get-AllyFakeRequest $server)[0].Body
+    $null = [Ally.Bench.RawOpenRouter]::Chat($orUrl, $key, $orBody)
+    $allyTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-AllyChat 'ping' -Provider openrouter } }
+    $rawTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = [Ally.Bench.RawOpenRouter]::Chat($orUrl, $key, $orBody) } }
+    Add-Result 'OpenRouter per request: Invoke-AllyChat vs HttpClient' ($allyTime.TotalMilliseconds / $Requests) ($rawTime.TotalMilliseconds / $Requests) 'raw HttpClient' 'ms'
+
+    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens }
+    $orStream = '{""model"":""openai/gpt-4o"",""messages"":[{""role"":""user"",""content"":""Write a long story""}],""stream"":true}'
+    $allyScript = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -Provider openrouter -MaxTokens 5 -Stream 6>`$null; " +
+        ($measure -f "Invoke-AllyChat 'Write a long story' -Provider openrouter -Stream")
+    $rawScript = "Add-Type -Path '$baselineDll'; `$null = [Ally.Bench.RawOpenRouter]::Chat('$orUrl', '$key', '{""model"":""openai/gpt-4o"",""messages"":[{""role"":""user"",""content"":""warm""}],""max_tokens"":5,""stream"":true}'); " +
+        ($measure -f "`$null = [Ally.Bench.RawOpenRouter]::Stream('$orUrl', '$key', '$orStream', [Console]::Out)")
+    $orRuns = @(Measure-Stream 'ally' $allyScript; Measure-Stream 'raw' $rawScript)
+    $allyRun = $orRuns[0]; $rawRun = $orRuns[1]
+    Add-Result "OpenRouter $Tokens tokens: -Stream vs raw SSE read" $allyRun.Ms $rawRun.Ms 'raw HttpClient' 'ms'
+    Add-Result "OpenRouter $Tokens tokens: working-set growth" ($allyRun.Growth / 1MB) ([math]::Max($rawRun.Growth, 1MB) / 1MB) 'raw HttpClient' 'MiB'
 }
 finally {
     Stop-AllyFakeServer $server

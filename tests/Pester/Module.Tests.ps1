@@ -33,21 +33,28 @@ Describe 'Module layout and manifest' {
 }
 
 Describe 'Help' {
-    It 'Get-Help Invoke-AllyChat -Full shows the synopsis, every parameter and at least three examples' {
-        $help = Get-Help Invoke-AllyChat -Full
+    BeforeDiscovery {
+        $script:cmdlets = (Import-PowerShellDataFile $env:ALLY_TEST_MODULE).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
+    }
+
+    It '<Name> has full help: synopsis, description, examples, and every parameter described' -ForEach $cmdlets {
+        $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -BeLike '*Invoke-AllyChat*[<]*'
-        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
-        $documented = $help.Parameters.Parameter.Name
+        # Without a help file PowerShell makes the synopsis up from the syntax.
+        $help.Synopsis | Should -Not -BeLike "*$Name*[[]*"
+        ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        $actual = (Get-Command Invoke-AllyChat).Parameters.Keys | Where-Object { $_ -notin $common }
-        foreach ($name in $actual) {
-            $documented | Should -Contain $name
-            ($help.Parameters.Parameter | Where-Object Name -eq $name).Description.Text | Should -Not -BeNullOrEmpty
+        $actual = (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }
+        foreach ($parameter in $actual) {
+            $documented = $help.Parameters.Parameter | Where-Object Name -eq $parameter
+            $documented | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a help entry"
+            ($documented.Description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a description"
         }
     }
 
-    It 'has examples for pipeline, streaming and CI use' {
+    It 'Invoke-AllyChat has examples for pipeline, streaming and CI use' {
+        @((Get-Help Invoke-AllyChat -Full).Examples.Example).Count | Should -BeGreaterOrEqual 3
         $code = (Get-Help Invoke-AllyChat -Examples).Examples.Example.Code -join "`n"
         $code | Should -BeLike '*Get-Content*|*Invoke-AllyChat*'
         $code | Should -BeLike '*-Stream*'

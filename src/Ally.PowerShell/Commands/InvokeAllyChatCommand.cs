@@ -243,6 +243,9 @@ namespace Ally.PowerShell.Commands
             // requests start in input order whatever the thread pool does.
             Task slot = throttle.WaitAsync(token);
             job.Task = RunAsync(slot, throttle, run);
+            // Close the queue only once the task has finished, so the pipeline thread wakes once, to a finished task.
+            job.Task.ContinueWith((_, q) => ((BlockingCollection<object>)q!).CompleteAdding(), queue, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return job;
         }
 
@@ -274,27 +277,18 @@ namespace Ally.PowerShell.Commands
 
         private static async Task<ChatResponse> RunAsync(Task slot, SemaphoreSlim throttle, RunContext run)
         {
+            await slot.ConfigureAwait(false);
             try
             {
-                await slot.ConfigureAwait(false);
-                try
-                {
-                    // Leave the pipeline thread before any work: it has output to write meanwhile.
-                    await Task.Yield();
-                    run.Budget?.EnsureAvailable();
-                    ChatResponse response = await ChatService.CompleteAsync(run.Provider, run.Request, run.OnUpdate, run.Token, run.RetryPolicy, run.OnRetry)
-                        .ConfigureAwait(false);
-                    run.Budget?.Add(response.Cost);
-                    return response;
-                }
-                finally
-                {
-                    throttle.Release();
-                }
+                run.Budget?.EnsureAvailable();
+                ChatResponse response = await ChatService.CompleteAsync(run.Provider, run.Request, run.OnUpdate, run.Token, run.RetryPolicy, run.OnRetry)
+                    .ConfigureAwait(false);
+                run.Budget?.Add(response.Cost);
+                return response;
             }
             finally
             {
-                run.Queue.CompleteAdding();
+                throttle.Release();
             }
         }
 
