@@ -285,7 +285,7 @@ Describe 'Invoke-AllyChat' {
 
         It 'reports a full Ollama queue as busy' {
             Set-AllyFakeBehavior $server @{ failNext = @(@{ status = 503; error = 'server busy, please try again.  maximum pending requests exceeded' }) }
-            Invoke-AllyChat 'Hi' -ErrorVariable err -ErrorAction SilentlyContinue
+            Invoke-AllyChat 'Hi' -MaxRetry 0 -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerBusy,*'
             $err[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
         }
