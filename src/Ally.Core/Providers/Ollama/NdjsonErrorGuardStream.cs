@@ -26,7 +26,10 @@ namespace Ally.Providers.Ollama
         {
             _inner = inner;
             _requestAborted = requestAborted;
-            if (requestAborted.CanBeCanceled) _abort = requestAborted.Register(s => ((Stream)s!).Dispose(), inner);
+            // Fallback for runtimes whose network streams ignore tokens: dispose the body — on a pool
+            // thread, because disposing may first try to drain a silent server for a while.
+            if (requestAborted.CanBeCanceled)
+                _abort = requestAborted.Register(s => ThreadPool.QueueUserWorkItem(o => ((Stream)o!).Dispose(), s), inner);
         }
 
         public override bool CanRead => true;
@@ -90,7 +93,16 @@ namespace Ally.Providers.Ollama
             int read;
             try
             {
-                read = await _inner.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+                // OllamaSharp reads without a token; the request's own token is what Ctrl+C and -TimeoutSec cancel.
+                if (!cancellationToken.CanBeCanceled)
+                {
+                    read = await _inner.ReadAsync(_buffer, _end, _buffer.Length - _end, _requestAborted).ConfigureAwait(false);
+                }
+                else
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _requestAborted);
+                    read = await _inner.ReadAsync(_buffer, _end, _buffer.Length - _end, linked.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (_requestAborted.IsCancellationRequested && !(ex is OperationCanceledException))
             {
