@@ -132,6 +132,11 @@ try {
     $rawRun = $streamRuns | Where-Object Name -eq 'raw'
     Add-Result "$Tokens tokens: -Stream vs raw NDJSON read" $allyRun.Ms $rawRun.Ms 'raw HttpClient' 'ms'
     Add-Result "$Tokens tokens: working-set growth while streaming" ($allyRun.Growth / 1MB) ([math]::Max($rawRun.Growth, 1MB) / 1MB) 'raw HttpClient' 'MiB'
+    # Flat memory: five times the tokens should not mean five times the growth.
+    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens * 5 }
+    $longRun = Measure-Stream 'ally-long' ("Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -MaxTokens 5 -Stream 6>`$null; " + ($measure -f "Invoke-AllyChat 'Write a long story' -Stream"))
+    Add-Result "$($Tokens * 5) vs $Tokens tokens: Ally working-set growth" ($longRun.Growth / 1MB) ([math]::Max($allyRun.Growth, 1MB) / 1MB) "Ally at $Tokens tokens" 'MiB'
+    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens }
     $results.Add([pscustomobject]@{ Measure = "$Tokens tokens: Ally throughput"; Ally = ('{0:N0} tokens/s' -f ($Tokens / ($allyRun.Ms / 1000))); Baseline = ('{0:N0} tokens/s' -f ($Tokens / ($rawRun.Ms / 1000))); Ratio = '' })
 
     # (d) OpenRouter through the same fake (its /api/v1 routes).
