@@ -82,13 +82,15 @@ namespace Ally.Configuration
         public static readonly SettingDefinition OllamaHost = new SettingDefinition("OllamaHost", "OLLAMA_HOST", "ollama.host", null);
         /// <summary>The OpenRouter (or other OpenAI-compatible) API base address.</summary>
         public static readonly SettingDefinition OpenRouterBaseUrl = new SettingDefinition("OpenRouterBaseUrl", "ALLY_OPENROUTER_BASE_URL", "openrouter.base_url", "https://openrouter.ai/api/v1");
+        /// <summary>Where Ally keeps its caches (model names for tab completion); default: the user's local data folder, Ally/cache.</summary>
+        public static readonly SettingDefinition CacheDirectory = new SettingDefinition("CacheDirectory", "ALLY_CACHE_DIR", null, null);
         /// <summary>Maximum tokens to generate.</summary>
         public static readonly SettingDefinition MaxTokens = new SettingDefinition("MaxTokens", null, "limits.max_tokens", null);
         /// <summary>Whole-request time limit in seconds (0 = none).</summary>
         public static readonly SettingDefinition TimeoutSec = new SettingDefinition("TimeoutSec", null, "limits.timeout_seconds", null);
 
         /// <summary>Every setting Ally knows, in display order.</summary>
-        public static IReadOnlyList<SettingDefinition> All { get; } = new[] { Provider, Model, OllamaHost, OpenRouterBaseUrl, MaxTokens, TimeoutSec };
+        public static IReadOnlyList<SettingDefinition> All { get; } = new[] { Provider, Model, OllamaHost, OpenRouterBaseUrl, CacheDirectory, MaxTokens, TimeoutSec };
 
         private readonly IReadOnlyDictionary<string, string?> _parameters;
         private readonly Func<string, string?> _environment;

@@ -44,9 +44,7 @@ namespace Ally.Providers
                     Messages.InvalidModelName(model.Value ?? string.Empty, model.Origin), Messages.InvalidModelNameRemedy);
             }
 
-            ResolvedSetting host = settings.Resolve(SettingsResolver.OllamaHost);
-            string? warning = null;
-            Uri uri = host.Value is null ? Configuration.OllamaHost.Default : Configuration.OllamaHost.Parse(host.Value, out warning);
+            Uri uri = Configuration.OllamaHost.Resolve(settings, out string? warning);
             return new ChatSettings(new ResolvedSetting(provider.Definition, name, provider.Source), model, uri, warning);
         }
     }
