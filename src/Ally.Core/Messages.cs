@@ -80,13 +80,14 @@ namespace Ally
         public static string NoCatalogModel(string name) => F("The OpenRouter catalog has no model '{0}'.", name);
         public const string NoCatalogModelRemedy =
             "OpenRouter names models vendor/model, e.g. openai/gpt-4o or anthropic/claude-3-haiku; list them with Get-AllyModel -Provider OpenRouter.";
+        public static string NotRecommended(string name) => F("'{0}' is not among the recommended models.", name);
+        public const string NotRecommendedRemedy = "Get-AllyModel -Recommended lists them; -UseCase Code, Chat, Analysis or Privacy narrows the list.";
         public static string NoRunningModel(string name) => F("No model matching '{0}' is loaded.", name);
         public const string NoRunningModelRemedy = "Get-AllyModel -Running lists the models Ollama holds in memory; a model loads when it is first used.";
         public static string OllamaOnlyOption(string parameter) => F("{0} applies to Ollama models only.", parameter);
         public static string OpenRouterOnlyOption(string parameter) => F("{0} applies to the OpenRouter catalog only (-Provider OpenRouter).", parameter);
 
-        public static string RemoveNotFoundRemedy(string model) =>
-            F("Get-AllyModel lists the installed models; names are name[:tag], e.g. {0}:latest.", ModelNames.ShortName(model));
+        public const string RemoveNotFoundRemedy = "Get-AllyModel lists the installed models.";
         public static string RecommendedInstalledUnknown(string reason) =>
             F("Could not ask Ollama which models are installed, so IsInstalled is empty: {0}", reason);
 

@@ -49,6 +49,9 @@ namespace Ally
         /// <summary>The session's cache for <paramref name="directory"/> (shared by every completion in the process).</summary>
         public static CompletionCache For(string directory) => Caches.GetOrAdd(directory, d => new CompletionCache(d));
 
+        /// <summary>The session's cache in the folder the settings name (ALLY_CACHE_DIR, else the user's data folder).</summary>
+        public static CompletionCache For(Configuration.SettingsResolver settings) => For(Configuration.CacheLocation.Resolve(settings));
+
         /// <summary>Where the files live.</summary>
         public string Directory { get; }
 

@@ -128,7 +128,7 @@ namespace Ally
             {
                 await _connection.Client.DeleteModelAsync(new DeleteModelRequest { Model = model }, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (_connection.Failure(ex, model, cancellationToken, notFoundRemedy: Messages.RemoveNotFoundRemedy(model)) is AllyException failure)
+            catch (Exception ex) when (_connection.Failure(ex, model, cancellationToken, notFoundRemedy: Messages.RemoveNotFoundRemedy) is AllyException failure)
             {
                 throw failure;
             }

@@ -69,6 +69,7 @@ namespace Ally
     {
         private const string SuccessStatus = "success";
         private readonly List<PullLayer> _layers = new List<PullLayer>();
+        private bool _statusIsLatest = true;
 
         /// <summary>Starts tracking a pull of <paramref name="model"/>.</summary>
         public PullProgress(string model) => Model = model;
@@ -94,10 +95,12 @@ namespace Ally
             if (line.Digest is null)
             {
                 Status = line.Status;
+                _statusIsLatest = true;
                 if (string.Equals(line.Status, SuccessStatus, StringComparison.OrdinalIgnoreCase)) Succeeded = true;
                 return null;
             }
 
+            _statusIsLatest = false;
             PullLayer? layer = _layers.Find(l => string.Equals(l.Digest, line.Digest, StringComparison.Ordinal));
             if (layer is null)
             {
@@ -109,10 +112,10 @@ namespace Ally
             return layer;
         }
 
-        /// <summary>The whole pull in a few words: "1 of 3 layers, 1.2 GB of 4.9 GB" while downloading, else the step.</summary>
+        /// <summary>The whole pull in a few words: "1 of 3 layers, 1.2 GB of 4.9 GB" while layers arrive, else the latest step.</summary>
         public string Describe()
         {
-            if (_layers.Count == 0 || _layers.All(l => l.IsComplete)) return Status;
+            if (_statusIsLatest) return Status;
             return Messages.PullLayerCount(_layers.Count(l => l.IsComplete), _layers.Count, ModelFormat.Transfer(CompletedBytes, TotalBytes));
         }
     }

@@ -23,7 +23,7 @@ namespace Ally
                 Provider = provider;
                 Size = size;
                 Variants = variants;
-                Download = downloadGb is double d ? (long)(d * GB) : (long?)null;
+                Download = downloadGb is double d ? (long)Math.Round(d * GB) : (long?)null;
                 Memory = memory;
                 Description = description;
                 Cost = cost;

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using Ally.PowerShell.Completers;
+
+namespace Ally.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Downloads an Ollama model (ollama pull) with a progress bar per layer.</para>
+    /// Ctrl+C stops the download; running the command again resumes it.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Install, "AllyModel", DefaultParameterSetName = NameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(ModelInfo))]
+    public sealed class InstallAllyModelCommand : AllyModelCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string InputObjectSet = "InputObject";
+
+        /// <summary>The models to pull: name[:tag], e.g. llama3.2 or llama3.1:70b.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(InstallableModelCompleter))]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>Recommendations from Get-AllyModel -Recommended; hosted (OpenRouter) ones are skipped, as they need no install.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [ValidateNotNull]
+        public RecommendedModel[] InputObject { get; set; } = Array.Empty<RecommendedModel>();
+
+        /// <summary>Return the installed model.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        private readonly List<string> _skipped = new List<string>();
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            IEnumerable<string> names = Name;
+            if (ParameterSetName == InputObjectSet)
+            {
+                _skipped.AddRange(InputObject.Where(r => !r.IsLocal).Select(r => r.Name));
+                names = InputObject.Where(r => r.IsLocal).Select(r => r.Name);
+            }
+            foreach (string name in names)
+            {
+                if (!CheckModelName(name)) continue;
+                if (ShouldProcess(name, Messages.ShouldProcessInstall)) Pull(name);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (_skipped.Count > 0) WriteWarning(Messages.HostedModelNotInstallable(string.Join(", ", _skipped.Distinct())));
+        }
+
+        private void Pull(string name)
+        {
+            var models = new OllamaModels(OllamaHost);
+            var progress = new PullProgress(name);
+            var writer = new PullProgressWriter(this, progress);
+            IAsyncEnumerator<PullStatus> lines = models.PullAsync(name, CancellationToken).GetAsyncEnumerator(CancellationToken);
+            bool stopped = true;
+            try
+            {
+                writer.Update(null);
+                // Driven on the pipeline thread: each line is shown as soon as it arrives, and
+                // Ctrl+C (which cancels the token) returns from the wait at once.
+                while (Await(lines.MoveNextAsync().AsTask()))
+                {
+                    writer.Update(progress.Apply(lines.Current));
+                }
+                stopped = false;
+                WriteVerbose($"Installed {name}.");
+            }
+            catch (AllyException ex)
+            {
+                stopped = false;
+                WriteError(ToErrorRecord(ex, name));
+                return;
+            }
+            finally
+            {
+                // A pull that stopped part-way may still have written files: the next completion must ask again.
+                ModelCompletions.ForgetInstalled(CompletionCache, OllamaHost);
+                writer.Complete();
+                // After Ctrl+C the request is already cancelled; do not hold up the stop for the cleanup.
+                Task disposing = lines.DisposeAsync().AsTask();
+                if (stopped) _ = disposing.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                else disposing.Wait();
+            }
+
+            if (PassThru) WriteInstalled(models, name);
+        }
+
+        private void WriteInstalled(OllamaModels models, string name)
+        {
+            try
+            {
+                IReadOnlyList<ModelInfo> installed = Await(models.ListAsync(CancellationToken));
+                ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, installed);
+                ModelInfo? model = installed.FirstOrDefault(m => ModelNames.SameModel(m.Name, name));
+                if (model != null) WriteObject(model);
+            }
+            catch (AllyException ex)
+            {
+                WriteError(ToErrorRecord(ex, name));
+            }
+        }
+    }
+}
