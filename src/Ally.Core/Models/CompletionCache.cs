@@ -84,9 +84,8 @@ namespace Ally
         /// <summary>
         /// The list under <paramref name="key"/>. Fresh (younger than <paramref name="timeToLive"/>):
         /// returned as is. Stale: returned as is, and <paramref name="fetch"/> runs in the background.
-        /// Missing: <paramref name="fetch"/> runs and is awaited up to <paramref name="missWait"/>
-        /// (zero: not at all, the result lands in the cache for next time); empty if it is not back in
-        /// time or fails.
+        /// Missing: <paramref name="fetch"/> runs and is awaited up to <paramref name="missWait"/>;
+        /// empty if it is not back in time (it still lands in the cache for the next key press) or fails.
         /// </summary>
         public IReadOnlyList<CompletionItem> Get(string key, TimeSpan timeToLive, Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>> fetch, TimeSpan missWait)
         {
@@ -119,6 +118,25 @@ namespace Ally
 
                 if (missWait > TimeSpan.Zero && refresh.Wait(missWait)) return refresh.Result ?? (IReadOnlyList<CompletionItem>)Array.Empty<CompletionItem>();
                 return Array.Empty<CompletionItem>();
+            }
+            catch (Exception)
+            {
+                return Array.Empty<CompletionItem>();
+            }
+        }
+
+        /// <summary>What is cached under <paramref name="key"/>, however old, without ever fetching; empty when nothing is.</summary>
+        public IReadOnlyList<CompletionItem> Peek(string key)
+        {
+            try
+            {
+                Slot slot = _slots.GetOrAdd(key, _ => new Slot());
+                lock (slot)
+                {
+                    if (!slot.DiskRead && slot.Entry is null) slot.Entry = Read(key);
+                    slot.DiskRead = true;
+                    return slot.Entry?.Items ?? Array.Empty<CompletionItem>();
+                }
             }
             catch (Exception)
             {

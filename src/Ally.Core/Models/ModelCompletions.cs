@@ -24,17 +24,17 @@ namespace Ally
         private static string InstalledKey(Uri host) => "ollama-installed-" + host.Authority + host.AbsolutePath;
         private static string CatalogKey(Uri baseUrl) => "openrouter-models-" + baseUrl.Authority + baseUrl.AbsolutePath;
 
-        /// <summary>Installed Ollama models; a miss waits up to <see cref="MissWait"/> when <paramref name="waitOnMiss"/>.</summary>
-        public static IReadOnlyList<CompletionItem> Installed(CompletionCache cache, Uri host, bool waitOnMiss = true) =>
-            cache.Get(InstalledKey(host), InstalledTimeToLive,
-                async ct => ToItems(await new OllamaModels(host).ListAsync(ct).ConfigureAwait(false)),
-                waitOnMiss ? MissWait : TimeSpan.Zero);
+        /// <summary>Installed Ollama models; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
+        public static IReadOnlyList<CompletionItem> Installed(CompletionCache cache, Uri host, bool fetch = true) =>
+            fetch
+                ? cache.Get(InstalledKey(host), InstalledTimeToLive, async ct => ToItems(await new OllamaModels(host).ListAsync(ct).ConfigureAwait(false)), MissWait)
+                : cache.Peek(InstalledKey(host));
 
-        /// <summary>The OpenRouter catalog; a miss waits up to <see cref="MissWait"/> when <paramref name="waitOnMiss"/>.</summary>
-        public static IReadOnlyList<CompletionItem> Catalog(CompletionCache cache, Uri baseUrl, bool waitOnMiss = true) =>
-            cache.Get(CatalogKey(baseUrl), CatalogTimeToLive,
-                async ct => ToItems(await new OpenRouterCatalog(baseUrl).ListAsync(null, ct).ConfigureAwait(false)),
-                waitOnMiss ? MissWait : TimeSpan.Zero);
+        /// <summary>The OpenRouter catalog; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
+        public static IReadOnlyList<CompletionItem> Catalog(CompletionCache cache, Uri baseUrl, bool fetch = true) =>
+            fetch
+                ? cache.Get(CatalogKey(baseUrl), CatalogTimeToLive, async ct => ToItems(await new OpenRouterCatalog(baseUrl).ListAsync(null, ct).ConfigureAwait(false)), MissWait)
+                : cache.Peek(CatalogKey(baseUrl));
 
         /// <summary>What Install-AllyModel can install: the recommended local models and their sizes, then the installed ones (to update).</summary>
         public static IReadOnlyList<CompletionItem> Installable(CompletionCache cache, Uri host) =>

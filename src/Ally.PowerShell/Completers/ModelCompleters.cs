@@ -41,13 +41,13 @@ namespace Ally.PowerShell.Completers
         private protected static string? BoundProvider(IDictionary fakeBoundParameters) =>
             fakeBoundParameters["Provider"] is object value ? (value is PSObject ps ? ps.BaseObject : value).ToString()?.Trim().ToLowerInvariant() : null;
 
-        /// <summary>Installed Ollama models of the configured server.</summary>
-        private protected static IReadOnlyList<CompletionItem> Installed(SettingsResolver settings, CompletionCache cache, bool waitOnMiss = true) =>
-            ModelCompletions.Installed(cache, OllamaHost.Resolve(settings, out _), waitOnMiss);
+        /// <summary>Installed Ollama models of the configured server (only cached ones when not <paramref name="fetch"/>).</summary>
+        private protected static IReadOnlyList<CompletionItem> Installed(SettingsResolver settings, CompletionCache cache, bool fetch = true) =>
+            ModelCompletions.Installed(cache, OllamaHost.Resolve(settings, out _), fetch);
 
-        /// <summary>The OpenRouter catalog of the configured base address.</summary>
-        private protected static IReadOnlyList<CompletionItem> Catalog(SettingsResolver settings, CompletionCache cache, bool waitOnMiss = true) =>
-            ModelCompletions.Catalog(cache, OpenRouterAddress.Resolve(settings), waitOnMiss);
+        /// <summary>The OpenRouter catalog of the configured base address (only a cached one when not <paramref name="fetch"/>).</summary>
+        private protected static IReadOnlyList<CompletionItem> Catalog(SettingsResolver settings, CompletionCache cache, bool fetch = true) =>
+            ModelCompletions.Catalog(cache, OpenRouterAddress.Resolve(settings), fetch);
 
         private static string Quote(string name) =>
             name.IndexOfAny(NeedsQuotes) < 0 ? name : "'" + name.Replace("'", "''") + "'";
@@ -57,7 +57,7 @@ namespace Ally.PowerShell.Completers
 
     /// <summary>
     /// -Model of the chat cmdlets: the models of -Provider when it is given; otherwise those of the
-    /// configured provider (ALLY_PROVIDER, else ollama), then the other provider's from the cache only.
+    /// configured provider (ALLY_PROVIDER, else ollama), then the other provider's if already cached.
     /// </summary>
     public sealed class ModelCompleter : ModelNameCompleter
     {
@@ -65,15 +65,16 @@ namespace Ally.PowerShell.Completers
         {
             string? provider = BoundProvider(fakeBoundParameters);
             if (provider != null) return provider == ModelProviders.OpenRouter ? Catalog(settings, cache) : Installed(settings, cache);
-            bool openRouterFirst = string.Equals(settings.Resolve(SettingsResolver.Provider).Value?.Trim(), ModelProviders.OpenRouter, StringComparison.OrdinalIgnoreCase);
-            // The other provider's list is offered when cached and never waited for: completing an
-            // Ollama model must not stall on a catalog download.
-            return openRouterFirst
-                ? Catalog(settings, cache).Concat(SafeList(() => Installed(settings, cache, waitOnMiss: false)))
-                : Installed(settings, cache).Concat(SafeList(() => Catalog(settings, cache, waitOnMiss: false)));
+            // The other provider's list is offered only from the cache: completing a local model
+            // must never reach out to a cloud service the user did not ask for.
+            bool openRouter = string.Equals(settings.Resolve(SettingsResolver.Provider).Value?.Trim(), ModelProviders.OpenRouter, StringComparison.OrdinalIgnoreCase);
+            return openRouter
+                ? Catalog(settings, cache).Concat(Cached(() => Installed(settings, cache, fetch: false)))
+                : Installed(settings, cache).Concat(Cached(() => Catalog(settings, cache, fetch: false)));
         }
 
-        private static IReadOnlyList<CompletionItem> SafeList(Func<IReadOnlyList<CompletionItem>> list)
+        // A bad setting for the other provider must not cost the names of this one.
+        private static IReadOnlyList<CompletionItem> Cached(Func<IReadOnlyList<CompletionItem>> list)
         {
             try
             {
