@@ -11,23 +11,23 @@ namespace Ally.PowerShell.Commands
     /// <para type="synopsis">Downloads an Ollama model (ollama pull) with a progress bar per layer.</para>
     /// Ctrl+C stops the download; running the command again resumes it.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Install, "AllyModel", DefaultParameterSetName = NameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Install, "AllyModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ModelInfo))]
     public sealed class InstallAllyModelCommand : AllyModelCmdlet
     {
-        private const string NameSet = "Name";
-        private const string InputObjectSet = "InputObject";
-
         /// <summary>The models to pull: name[:tag], e.g. llama3.2 or llama3.1:70b.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(InstallableModelCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
 
-        /// <summary>Recommendations from Get-AllyModel -Recommended; hosted (OpenRouter) ones are skipped, as they need no install.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-        [ValidateNotNull]
-        public RecommendedModel[] InputObject { get; set; } = Array.Empty<RecommendedModel>();
+        /// <summary>
+        /// Where the model lives; bound from piped objects (Get-AllyModel -Recommended), so hosted
+        /// (openrouter) models in a list are skipped: they need no install.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet(ModelProviders.Ollama, ModelProviders.OpenRouter, IgnoreCase = true)]
+        public string? Provider { get; set; }
 
         /// <summary>Return the installed model.</summary>
         [Parameter]
@@ -38,13 +38,12 @@ namespace Ally.PowerShell.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            IEnumerable<string> names = Name;
-            if (ParameterSetName == InputObjectSet)
+            if (string.Equals(Provider, ModelProviders.OpenRouter, StringComparison.OrdinalIgnoreCase))
             {
-                _skipped.AddRange(InputObject.Where(r => !r.IsLocal).Select(r => r.Name));
-                names = InputObject.Where(r => r.IsLocal).Select(r => r.Name);
+                _skipped.AddRange(Name);
+                return;
             }
-            foreach (string name in names)
+            foreach (string name in Name)
             {
                 if (!CheckModelName(name)) continue;
                 if (ShouldProcess(name, Messages.ShouldProcessInstall)) Pull(name);

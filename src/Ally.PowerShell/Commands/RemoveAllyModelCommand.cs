@@ -8,7 +8,6 @@ namespace Ally.PowerShell.Commands
     /// <para type="synopsis">Deletes installed Ollama models.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "AllyModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(void))]
     public sealed class RemoveAllyModelCommand : AllyModelCmdlet
     {
         /// <summary>The models to delete, name[:tag]; piped models (Get-AllyModel) bind by their Name.</summary>
