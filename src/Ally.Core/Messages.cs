@@ -105,8 +105,8 @@ namespace Ally
         public static string PullIncomplete(string model) => F("The pull of '{0}' ended before Ollama reported success.", model);
         public static string HostedModelNotInstallable(string names) =>
             F("Skipped hosted models (they run on OpenRouter and need no install): {0}.", names);
-        public static string ShouldProcessInstall => "Download and install the Ollama model";
-        public static string ShouldProcessRemove => "Delete the Ollama model";
+        public const string ShouldProcessInstall = "Download and install the Ollama model";
+        public const string ShouldProcessRemove = "Delete the Ollama model";
 
         public static string InstalledTooltip(string name, string? parameterSize, string? quantization, string size) =>
             F("{0} ({1})", name, string.Join(", ", new[] { parameterSize, quantization, size }.Where(p => !string.IsNullOrEmpty(p))));

@@ -16,6 +16,14 @@ namespace Ally.Http
 
         internal static string UserAgent { get; } = "Ally/" + typeof(AllyHttp).Assembly.GetName().Version?.ToString(3) + " (PowerShell)";
 
+        /// <summary>Why a request could not be sent, in the system's words: the innermost cause (e.g. "Connection refused") says more than the wrapper.</summary>
+        internal static string FailureReason(HttpRequestException ex, out Exception cause)
+        {
+            cause = ex;
+            while (cause.InnerException != null) cause = cause.InnerException;
+            return cause is System.Net.Sockets.SocketException socket ? socket.Message : ex.Message;
+        }
+
         /// <summary>The shared client of <paramref name="provider"/> for <paramref name="baseAddress"/>; <paramref name="handlerFactory"/> wraps the socket handler.</summary>
         internal static HttpClient For(string provider, Uri baseAddress, Func<HttpMessageHandler, HttpMessageHandler>? handlerFactory = null)
         {

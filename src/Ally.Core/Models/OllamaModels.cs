@@ -31,60 +31,39 @@ namespace Ally
         public async Task<IReadOnlyList<ModelInfo>> ListAsync(CancellationToken cancellationToken)
         {
             using JsonDocument? doc = await _connection.SendJsonAsync(HttpMethod.Get, "api/tags", null, null, null, cancellationToken).ConfigureAwait(false);
-            var result = new List<ModelInfo>();
-            foreach (JsonElement item in Models(doc))
+            return ReadModels(doc, (name, item, details) => new ModelInfo(name, ModelProviders.Ollama)
             {
-                string? name = JsonFields.String(item, "name") ?? JsonFields.String(item, "model");
-                if (name is null) continue;
-                var model = new ModelInfo(name, ModelProviders.Ollama)
-                {
-                    Size = JsonFields.Int64(item, "size") ?? 0,
-                    Digest = JsonFields.String(item, "digest"),
-                    ModifiedAt = JsonFields.Time(item, "modified_at"),
-                    // Newer servers list these too (api/types.go ListModelResponse); older ones leave them to /api/show.
-                    Capabilities = JsonFields.Strings(item, "capabilities"),
-                };
-                if (JsonFields.Object(item, "details") is JsonElement details)
-                {
-                    model.Family = NonEmpty(JsonFields.String(details, "family"));
-                    model.Families = JsonFields.Strings(details, "families");
-                    model.ParameterSize = NonEmpty(JsonFields.String(details, "parameter_size"));
-                    model.QuantizationLevel = NonEmpty(JsonFields.String(details, "quantization_level"));
-                    model.Format = NonEmpty(JsonFields.String(details, "format"));
-                    model.ContextLength = JsonFields.Int32(details, "context_length");
-                    model.EmbeddingLength = JsonFields.Int32(details, "embedding_length");
-                }
-                result.Add(model);
-            }
-            return result;
+                Size = JsonFields.Int64(item, "size") ?? 0,
+                Digest = JsonFields.String(item, "digest"),
+                ModifiedAt = JsonFields.Time(item, "modified_at"),
+                // Newer servers list these too (api/types.go ListModelResponse); older ones leave them to /api/show.
+                Capabilities = JsonFields.Strings(item, "capabilities"),
+                Family = details.Family,
+                Families = details.Families,
+                ParameterSize = details.ParameterSize,
+                QuantizationLevel = details.QuantizationLevel,
+                Format = details.Format,
+                ContextLength = details.ContextLength,
+                EmbeddingLength = details.EmbeddingLength,
+            });
         }
 
         /// <summary>The models loaded in memory. One request.</summary>
         public async Task<IReadOnlyList<RunningModelInfo>> ListRunningAsync(CancellationToken cancellationToken)
         {
             using JsonDocument? doc = await _connection.SendJsonAsync(HttpMethod.Get, "api/ps", null, null, null, cancellationToken).ConfigureAwait(false);
-            var result = new List<RunningModelInfo>();
-            foreach (JsonElement item in Models(doc))
+            return ReadModels(doc, (name, item, details) => new RunningModelInfo(name)
             {
-                string? name = JsonFields.String(item, "name") ?? JsonFields.String(item, "model");
-                if (name is null) continue;
-                var model = new RunningModelInfo(name)
-                {
-                    Size = JsonFields.Int64(item, "size") ?? 0,
-                    SizeVram = JsonFields.Int64(item, "size_vram") ?? 0,
-                    ContextLength = JsonFields.Int32(item, "context_length"),
-                    ExpiresAt = JsonFields.Time(item, "expires_at"),
-                    Digest = JsonFields.String(item, "digest"),
-                };
-                if (JsonFields.Object(item, "details") is JsonElement details)
-                {
-                    model.Family = NonEmpty(JsonFields.String(details, "family"));
-                    model.ParameterSize = NonEmpty(JsonFields.String(details, "parameter_size"));
-                    model.QuantizationLevel = NonEmpty(JsonFields.String(details, "quantization_level"));
-                }
-                result.Add(model);
-            }
-            return result;
+                Size = JsonFields.Int64(item, "size") ?? 0,
+                SizeVram = JsonFields.Int64(item, "size_vram") ?? 0,
+                // The context the model was loaded with, not the model's maximum (details.context_length).
+                ContextLength = JsonFields.Int32(item, "context_length"),
+                ExpiresAt = JsonFields.Time(item, "expires_at"),
+                Digest = JsonFields.String(item, "digest"),
+                Family = details.Family,
+                ParameterSize = details.ParameterSize,
+                QuantizationLevel = details.QuantizationLevel,
+            });
         }
 
         /// <summary>Fills in <paramref name="model"/>'s <c>/api/show</c> details (capabilities, context length, parameters, licence) and returns it.</summary>
@@ -201,13 +180,45 @@ namespace Ally
             return _connection.Failure(ex, model, cancellationToken, received, Messages.PullModelNotFoundRemedy(model), Messages.PullFailedRemedy(model));
         }
 
-        private static IEnumerable<JsonElement> Models(JsonDocument? doc)
+        /// <summary>The <c>models</c> array of /api/tags and /api/ps, each entry with a name, read by <paramref name="read"/>.</summary>
+        private static IReadOnlyList<T> ReadModels<T>(JsonDocument? doc, Func<string, JsonElement, ModelDetails, T> read)
         {
-            if (doc != null && doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("models", out JsonElement models)
-                && models.ValueKind == JsonValueKind.Array)
+            var result = new List<T>();
+            if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("models", out JsonElement models)
+                || models.ValueKind != JsonValueKind.Array)
             {
-                foreach (JsonElement item in models.EnumerateArray()) yield return item;
+                return result;
             }
+            foreach (JsonElement item in models.EnumerateArray())
+            {
+                string? name = JsonFields.String(item, "name") ?? JsonFields.String(item, "model");
+                if (name != null) result.Add(read(name, item, new ModelDetails(JsonFields.Object(item, "details"))));
+            }
+            return result;
+        }
+
+        /// <summary>A model's <c>details</c> object (api/types.go <c>ModelDetails</c>); empty strings count as unknown.</summary>
+        private sealed class ModelDetails
+        {
+            public ModelDetails(JsonElement? details)
+            {
+                if (!(details is JsonElement d)) return;
+                Family = NonEmpty(JsonFields.String(d, "family"));
+                Families = JsonFields.Strings(d, "families");
+                ParameterSize = NonEmpty(JsonFields.String(d, "parameter_size"));
+                QuantizationLevel = NonEmpty(JsonFields.String(d, "quantization_level"));
+                Format = NonEmpty(JsonFields.String(d, "format"));
+                ContextLength = JsonFields.Int32(d, "context_length");
+                EmbeddingLength = JsonFields.Int32(d, "embedding_length");
+            }
+
+            public string? Family { get; }
+            public IReadOnlyList<string> Families { get; } = Array.Empty<string>();
+            public string? ParameterSize { get; }
+            public string? QuantizationLevel { get; }
+            public string? Format { get; }
+            public int? ContextLength { get; }
+            public int? EmbeddingLength { get; }
         }
 
         private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -55,9 +54,7 @@ namespace Ally
             }
             catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Exception cause = ex;
-                while (cause.InnerException != null) cause = cause.InnerException;
-                string reason = cause is SocketException socket ? socket.Message : ex.Message;
+                string reason = AllyHttp.FailureReason(ex, out _);
                 throw new AllyException("OpenRouterUnreachable", AllyErrorCategory.ConnectionError, Messages.OpenRouterUnreachable(BaseUrl, reason),
                     Messages.OpenRouterUnreachableRemedy, ex);
             }

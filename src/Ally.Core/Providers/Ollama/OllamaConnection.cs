@@ -116,10 +116,7 @@ namespace Ally.Providers.Ollama
         /// <summary>A failed connection: "unreachable" (start Ollama) before anything arrived, "lost" (with <paramref name="lostRemedy"/>) after.</summary>
         public AllyException ConnectionFailure(HttpRequestException ex, bool received, string? lostRemedy)
         {
-            // The innermost cause (e.g. "Connection refused") says more than the wrapper.
-            Exception cause = ex;
-            while (cause.InnerException != null) cause = cause.InnerException;
-            string reason = cause is SocketException socket ? socket.Message : ex.Message;
+            string reason = AllyHttp.FailureReason(ex, out Exception cause);
             if (received || !IsConnectFailure(cause))
             {
                 // Ollama was there and the connection broke: telling the user to start it would mislead.
