@@ -62,22 +62,20 @@ namespace Ally.PowerShell.Commands
             var progress = new PullProgress(name);
             var writer = new PullProgressWriter(this, progress);
             IAsyncEnumerator<PullStatus> lines = models.PullAsync(name, CancellationToken).GetAsyncEnumerator(CancellationToken);
-            bool stopped = true;
+            Task<bool> next = Task.FromResult(false);
             try
             {
                 writer.Update(null);
                 // Driven on the pipeline thread: each line is shown as soon as it arrives, and
                 // Ctrl+C (which cancels the token) returns from the wait at once.
-                while (Await(lines.MoveNextAsync().AsTask()))
+                while (Await(next = lines.MoveNextAsync().AsTask()))
                 {
                     writer.Update(progress.Apply(lines.Current));
                 }
-                stopped = false;
                 WriteVerbose($"Installed {name}.");
             }
             catch (AllyException ex)
             {
-                stopped = false;
                 WriteError(ToErrorRecord(ex, name));
                 return;
             }
@@ -86,10 +84,14 @@ namespace Ally.PowerShell.Commands
                 // A pull that stopped part-way may still have written files: the next completion must ask again.
                 ModelCompletions.ForgetInstalled(CompletionCache, OllamaHost);
                 writer.Complete();
-                // After Ctrl+C the request is already cancelled; do not hold up the stop for the cleanup.
-                Task disposing = lines.DisposeAsync().AsTask();
-                if (stopped) _ = disposing.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                else disposing.Wait();
+                // After Ctrl+C the last read may still be winding down (its request is cancelled):
+                // release the pull once it has, without holding up the stop.
+                _ = next.ContinueWith(read =>
+                    {
+                        _ = read.Exception; // seen: a cancelled read's failure is expected
+                        return lines.DisposeAsync().AsTask();
+                    }, TaskScheduler.Default).Unwrap()
+                    .ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             }
 
             if (PassThru) WriteInstalled(models, name);
