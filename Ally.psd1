@@ -10,7 +10,7 @@
     Description            = 'LLMs in PowerShell: chat with local Ollama models (and hosted ones) from the console, scripts, pipelines and CI jobs.'
     PowerShellVersion      = '5.1'
     FormatsToProcess       = @('Ally.Format.ps1xml')
-    CmdletsToExport        = @('Invoke-AllyChat', 'Test-AllyProvider')
+    CmdletsToExport        = @('Invoke-AllyChat', 'Get-AllyModel', 'Install-AllyModel', 'Remove-AllyModel', 'Test-AllyProvider')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace Ally
 {
@@ -69,9 +70,6 @@ namespace Ally
             F("Could not connect to {0} at {1} ({2}).", provider, address, reason);
         public const string ProviderUnreachableRemedy = "Check the network connection and proxy settings, or ALLY_OPENROUTER_BASE_URL.";
 
-        public static string InvalidBaseUrl(string value, string origin) =>
-            F("'{0}' (from {1}) is not an http(s) address.", value, origin);
-        public const string InvalidBaseUrlRemedy = "Set ALLY_OPENROUTER_BASE_URL to an address like https://openrouter.ai/api/v1 or http://localhost:8080/v1.";
 
         public static string InvalidOpenRouterModel(string value, string source) =>
             F("'{0}' (from {1}) is not an OpenRouter model id.", value, source);
@@ -114,5 +112,64 @@ namespace Ally
 
         public static string InvalidOllamaOptionValue(string key, object? value, string type) =>
             F("The Ollama option '{0}' needs a {2} value, not '{1}'.", key, value, type);
+
+        // Model management (Get-AllyModel, Install-AllyModel, Remove-AllyModel).
+
+        public static string TransferOf(string completed, string total) => F("{0} of {1}", completed, total);
+        public const string Unloading = "Stopping...";
+        public const string Forever = "Forever";
+        public static string FromNow(int count, string unit) => F("{0} {1}{2} from now", count, unit, count == 1 ? string.Empty : "s");
+        public const string PriceFree = "free";
+        public const string PriceVariable = "variable";
+
+        public static string UnknownModelProvider(string value, IEnumerable<string> known) =>
+            F("'{0}' is not a provider with a model list.", value) + " Use one of: " + string.Join(", ", known) + ".";
+
+        public static string NoInstalledModel(string name) => F("No installed model matches '{0}'.", name);
+        public static string NoInstalledModelRemedy(string name) =>
+            F("List installed models with Get-AllyModel, or install this one with `Install-AllyModel {0}`.", name);
+        public static string NoCatalogModel(string name) => F("The OpenRouter catalog has no model '{0}'.", name);
+        public const string NoCatalogModelRemedy =
+            "OpenRouter names models vendor/model, e.g. openai/gpt-4o or anthropic/claude-3-haiku; list them with Get-AllyModel -Provider OpenRouter.";
+        public static string NotRecommended(string name) => F("'{0}' is not among the recommended models.", name);
+        public const string NotRecommendedRemedy = "Get-AllyModel -Recommended lists them; -UseCase Code, Chat, Analysis or Privacy narrows the list.";
+        public static string NoRunningModel(string name) => F("No model matching '{0}' is loaded.", name);
+        public const string NoRunningModelRemedy = "Get-AllyModel -Running lists the models Ollama holds in memory; a model loads when it is first used.";
+        public static string OllamaOnlyOption(string parameter) => F("{0} applies to Ollama models only.", parameter);
+        public static string OpenRouterOnlyOption(string parameter) => F("{0} applies to the OpenRouter catalog only (-Provider OpenRouter).", parameter);
+
+        public const string RemoveNotFoundRemedy = "Get-AllyModel lists the installed models.";
+        public static string RecommendedInstalledUnknown(string reason) =>
+            F("Could not ask Ollama which models are installed, so IsInstalled is empty: {0}", reason);
+
+        public static string PullActivity(string model) => F("Installing {0}", model);
+        public static string PullLayerActivity(string digest) => F("Layer {0}", digest);
+        public static string PullLayerCount(int done, int count, string transfer) => F("{0} of {1} layers, {2}", done, count, transfer);
+        public const string PullStarting = "Starting";
+        public static string PullModelNotFound(string model, string serverText) =>
+            F("Ollama could not find '{0}' to pull: {1}", model, serverText);
+        public static string PullModelNotFoundRemedy(string model) =>
+            F("Check the name and tag (e.g. {0} or {0}:latest) at https://ollama.com/library; Get-AllyModel -Recommended lists suggestions.", ModelNames.ShortName(model));
+        public static string PullFailed(string model, string serverText) => F("Pulling '{0}' failed: {1}", model, serverText);
+        public static string PullFailedRemedy(string model) =>
+            F("Run `Install-AllyModel {0}` again: the download resumes where it stopped.", model);
+        public static string PullIncomplete(string model) => F("The pull of '{0}' ended before Ollama reported success.", model);
+        public static string HostedModelNotInstallable(string names) =>
+            F("Skipped hosted models (they run on OpenRouter and need no install): {0}.", names);
+        public const string ShouldProcessInstall = "Download and install the Ollama model";
+        public const string ShouldProcessRemove = "Delete the Ollama model";
+
+        public static string InstalledTooltip(string name, string? parameterSize, string? quantization, string size) =>
+            F("{0} ({1})", name, string.Join(", ", new[] { parameterSize, quantization, size }.Where(p => !string.IsNullOrEmpty(p))));
+        public static string CatalogTooltip(string displayName, string context, string promptPrice, string completionPrice) =>
+            F("{0}: {1} tokens context, {2} in / {3} out per million tokens", displayName, context.Length == 0 ? "?" : context, promptPrice, completionPrice);
+        public static string RecommendedTooltip(string name) => F("{0} (recommended; Get-AllyModel -Recommended)", name);
+
+        public static string OpenRouterUnreachable(Uri baseUrl, string reason) => F("Could not reach OpenRouter at {0} ({1}).", baseUrl, reason);
+        public const string OpenRouterUnreachableRemedy = "Check the internet connection and proxy, or ALLY_OPENROUTER_BASE_URL if it is set.";
+        public static string OpenRouterError(int status, string serverText) => F("OpenRouter answered {0}: {1}", status, serverText);
+        public static string InvalidOpenRouterBaseUrl(string value, string origin) =>
+            F("'{0}' (from {1}) is not an http or https address.", value, origin);
+        public const string InvalidOpenRouterBaseUrlRemedy = "Set it to the API's base address, e.g. https://openrouter.ai/api/v1.";
     }
 }

@@ -77,7 +77,7 @@ namespace Ally.Tests
         {
             var provider = new ScriptedProvider
             {
-                AfterTwoPieces = _ => throw OllamaChatProvider.Translate(new OllamaResponseException(null, "boom", midStream: true), "m"),
+                AfterTwoPieces = _ => throw OllamaConnection.Translate(new OllamaResponseException(null, "boom", midStream: true), "m"),
             };
             var ex = await Assert.ThrowsAsync<AllyException>(() => ChatService.CompleteAsync(provider, Request(), null, CancellationToken.None));
             Assert.Equal("StreamError", ex.ErrorId);
@@ -93,7 +93,7 @@ namespace Ally.Tests
         [InlineData(500, "llama runner process has terminated", "ProviderError", AllyErrorCategory.ProviderError, "llama runner")]
         public void OllamaStatusesMapToErrorsWithTheServerTextAndARemedy(int status, string text, string id, AllyErrorCategory category, string mentions)
         {
-            AllyException ex = OllamaChatProvider.Translate(new OllamaResponseException(status, text, midStream: false), "x");
+            AllyException ex = OllamaConnection.Translate(new OllamaResponseException(status, text, midStream: false), "x");
             Assert.Equal(id, ex.ErrorId);
             Assert.Equal(category, ex.Category);
             Assert.Contains(text, ex.Message);

@@ -132,7 +132,7 @@ namespace Ally.Tests
             Assert.Equal("any-local-name", local.Model.Value);
 
             env["ALLY_OPENROUTER_BASE_URL"] = "not a url";
-            Assert.Equal("InvalidBaseUrl", Assert.Throws<AllyException>(() => ChatSettings.Resolve(Resolver())).ErrorId);
+            Assert.Equal("InvalidOpenRouterBaseUrl", Assert.Throws<AllyException>(() => ChatSettings.Resolve(Resolver())).ErrorId);
         }
 
         [Fact]

@@ -14,6 +14,14 @@ namespace Ally.Configuration
         /// <summary>The address used when OLLAMA_HOST is not set.</summary>
         public static readonly Uri Default = new Uri("http://127.0.0.1:11434/");
 
+        /// <summary>Ollama's address from the settings (OLLAMA_HOST, else the default). <paramref name="warning"/> as for <see cref="Parse"/>.</summary>
+        public static Uri Resolve(SettingsResolver settings, out string? warning)
+        {
+            warning = null;
+            string? value = settings.Resolve(SettingsResolver.OllamaHost).Value;
+            return value is null ? Default : Parse(value, out warning);
+        }
+
         /// <summary>Parses a value of OLLAMA_HOST. <paramref name="warning"/> is set when Ollama would warn (bad port).</summary>
         public static Uri Parse(string? value, out string? warning)
         {

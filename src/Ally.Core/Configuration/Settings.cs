@@ -92,13 +92,15 @@ namespace Ally.Configuration
         public static readonly SettingDefinition MaxRetry = new SettingDefinition("MaxRetry", "ALLY_MAX_RETRY", "limits.max_retry", "3");
         /// <summary>Spending limit of one -ForEach run, in USD.</summary>
         public static readonly SettingDefinition MaxCost = new SettingDefinition("MaxCost", "ALLY_MAX_COST", "limits.max_cost", null);
+        /// <summary>Where Ally keeps its caches (model names for tab completion); default: the user's local data folder, Ally/cache.</summary>
+        public static readonly SettingDefinition CacheDirectory = new SettingDefinition("CacheDirectory", "ALLY_CACHE_DIR", null, null);
         /// <summary>Maximum tokens to generate.</summary>
         public static readonly SettingDefinition MaxTokens = new SettingDefinition("MaxTokens", null, "limits.max_tokens", null);
         /// <summary>Whole-request time limit in seconds (0 = none).</summary>
         public static readonly SettingDefinition TimeoutSec = new SettingDefinition("TimeoutSec", null, "limits.timeout_seconds", null);
 
         /// <summary>Every setting Ally knows, in display order.</summary>
-        public static IReadOnlyList<SettingDefinition> All { get; } = new[] { Provider, Model, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, SecretVault, MaxRetry, MaxCost, MaxTokens, TimeoutSec };
+        public static IReadOnlyList<SettingDefinition> All { get; } = new[] { Provider, Model, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, SecretVault, MaxRetry, MaxCost, CacheDirectory, MaxTokens, TimeoutSec };
 
         private readonly IReadOnlyDictionary<string, string?> _parameters;
         private readonly Func<string, string?> _environment;

@@ -52,8 +52,7 @@ namespace Ally.Providers
             }
             result.Provider = new ResolvedSetting(provider.Definition, name, provider.Source);
 
-            ResolvedSetting baseUrl = settings.Resolve(SettingsResolver.OpenRouterBaseUrl);
-            result.OpenRouterBaseUrl = OpenRouterOptions.ParseBaseUrl(baseUrl.Value!, baseUrl.Origin);
+            result.OpenRouterBaseUrl = OpenRouterAddress.Resolve(settings);
             result.OpenRouterReferer = settings.Resolve(SettingsResolver.OpenRouterReferer).Value ?? string.Empty;
             result.OpenRouterTitle = settings.Resolve(SettingsResolver.OpenRouterTitle).Value ?? string.Empty;
             result.SecretVault = settings.Resolve(SettingsResolver.SecretVault).Value;
@@ -77,12 +76,8 @@ namespace Ally.Providers
             }
             result.Model = model;
 
-            ResolvedSetting host = settings.Resolve(SettingsResolver.OllamaHost);
-            if (host.Value != null)
-            {
-                result.OllamaHost = Configuration.OllamaHost.Parse(host.Value, out string? warning);
-                result.Warning = warning;
-            }
+            result.OllamaHost = Configuration.OllamaHost.Resolve(settings, out string? warning);
+            result.Warning = warning;
 
             ResolvedSetting retry = settings.Resolve(SettingsResolver.MaxRetry);
             if (!int.TryParse(retry.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int maxRetry) || maxRetry > 10)

@@ -24,7 +24,7 @@ namespace Ally.Providers
         private static async Task<ProviderStatus> CheckOllamaAsync(ChatSettings settings, CancellationToken cancellationToken)
         {
             var status = new ProviderStatus(OllamaChatProvider.ProviderName, settings.OllamaHost) { Model = settings.Model.Value };
-            HttpClient http = OllamaChatProvider.HttpClientFor(settings.OllamaHost);
+            HttpClient http = OllamaConnection.For(settings.OllamaHost).Http;
             try
             {
                 using (JsonDocument version = await GetJsonAsync(http, "api/version", cancellationToken).ConfigureAwait(false))

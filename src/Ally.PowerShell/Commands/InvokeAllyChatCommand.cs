@@ -58,6 +58,7 @@ namespace Ally.PowerShell.Commands
         /// <summary>The model. Default: ALLY_MODEL, else llama3.1.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
         /// <summary>A system prompt: instructions for the model.</summary>

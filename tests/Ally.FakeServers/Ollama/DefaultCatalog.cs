@@ -132,6 +132,26 @@ internal static class DefaultCatalog
         },
     ];
 
+    private static OllamaModel Extra(string name, string[] capabilities, long size, string family, string parameterSize, long parameterCount,
+        int contextLength, int embeddingLength, string parameters) => new()
+    {
+        Name = ModelName.Parse(name),
+        Capabilities = capabilities,
+        Size = size,
+        Digest = OllamaModel.FakeDigest(name),
+        ModifiedAt = DateTimeOffset.Now,
+        Family = family,
+        Families = [family],
+        ParameterSize = parameterSize,
+        QuantizationLevel = "Q4_K_M",
+        ContextLength = contextLength,
+        EmbeddingLength = embeddingLength,
+        ParameterCount = parameterCount,
+        Template = family == "llama" ? LlamaTemplate : "{{ .Prompt }}",
+        Parameters = parameters,
+        License = family == "llama" ? Llama31License : ApacheLicense,
+    };
+
     /// <summary>
     /// What <c>/api/pull</c> can fetch besides the installed models: a pull of any other name fails
     /// with <c>pull model manifest: file does not exist</c>, as for a name the registry lacks.
@@ -177,6 +197,14 @@ internal static class DefaultCatalog
                 Parameters = "stop                           \"<end_of_turn>\"\ntemperature                    1\ntop_k                          64\ntop_p                          0.95",
                 License = "Gemma Terms of Use\n\nLast modified: February 21, 2024",
             },
+            // The other local models the docs recommend (Get-AllyModel -Recommended), so the
+            // recommended list can be installed from the pipeline.
+            Extra("codellama:latest", ["completion", "insert"], 3825910662, "llama", "7B", 6738546688, 16384, 4096, LlamaParameters),
+            Extra("phi3:latest", ["completion"], 2176178913, "phi3", "3.8B", 3821079552, 131072, 3072, string.Empty),
+            Extra("qwen2.5:latest", ["completion", "tools"], 4683087332, "qwen2", "7.6B", 7615616512, 32768, 3584, string.Empty),
+            Extra("llama3.1:70b", ["completion", "tools"], 42520413916, "llama", "70.6B", 70553706496, 131072, 8192, LlamaParameters),
+            Extra("llama3.1:405b", ["completion", "tools"], 243000000000, "llama", "405.9B", 405853388800, 131072, 16384, LlamaParameters),
+            Extra("llama3.2:1b", ["completion", "tools"], 1321098329, "llama", "1.2B", 1235814432, 131072, 2048, LlamaParameters),
             new OllamaModel
             {
                 Name = ModelName.Parse("all-minilm:latest"),

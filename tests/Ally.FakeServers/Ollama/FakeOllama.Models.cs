@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -305,11 +306,15 @@ internal sealed partial class FakeOllama
             return;
         }
 
+        _catalog.TryGetInstalled(name, out var deleted);
         if (!_catalog.Remove(name))
         {
             await FakeJson.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"model '{requested}' not found").ConfigureAwait(false);
             return;
         }
+
+        // Deleting a model removes its blobs, so pulling it again downloads everything.
+        _catalog.ForgetBlobs(PullLayers(deleted).Select(l => l.Digest));
 
         // Success is a 200 with an empty body: DeleteHandler writes nothing.
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -355,7 +360,7 @@ internal sealed partial class FakeOllama
             source = installed;
         }
 
-        var frames = source is null ? FailedPullFrames() : PullFrames(source);
+        var frames = source is null ? FailedPullFrames() : PullFrames(source, _catalog.TryGetInstalled(name, out _));
         var stream = GetBool(root, "stream") ?? true;
         using var linked = LinkedToken(context);
         var cancellationToken = linked.Token;
@@ -371,6 +376,8 @@ internal sealed partial class FakeOllama
                         .ConfigureAwait(false);
                     return;
                 }
+
+                RecordDownload(frame);
 
                 if (frame.Status == "writing manifest")
                 {
@@ -416,6 +423,8 @@ internal sealed partial class FakeOllama
                 return;
             }
 
+            RecordDownload(frame);
+
             if (frame.Status == "writing manifest")
             {
                 _catalog.Install(source! with { ModifiedAt = DateTimeOffset.Now });
@@ -443,38 +452,79 @@ internal sealed partial class FakeOllama
     /// <summary>One line of pull progress (api/types.go <c>ProgressResponse</c>) or the failure that ends it.</summary>
     private sealed record PullFrame(string Status, string? Digest = null, long Total = 0, long Completed = 0, string? Error = null);
 
-    /// <summary>
-    /// A pull of a known model: three layers whose progress lines interleave, each layer first
-    /// reported without <c>completed</c> (the CLI's "completed==0" frame), then verify/write/success.
-    /// </summary>
-    private static IReadOnlyList<PullFrame> PullFrames(OllamaModel model)
+    /// <summary>One blob of a model: its digest and size.</summary>
+    private sealed record PullLayer(string Digest, long Size);
+
+    /// <summary>The blobs a pull of <paramref name="model"/> fetches: the weights, the template and the parameters.</summary>
+    private static IReadOnlyList<PullLayer> PullLayers(OllamaModel? model)
     {
+        if (model is null)
+        {
+            return [];
+        }
+
         var templateSize = (long)Encoding.UTF8.GetByteCount(model.Template);
         const long paramsSize = 96;
-        var modelSize = Math.Max(model.Size - templateSize - paramsSize, 1);
-        var modelDigest = "sha256:" + LayerDigest(model, "model");
-        var templateDigest = "sha256:" + LayerDigest(model, "template");
-        var paramsDigest = "sha256:" + LayerDigest(model, "params");
-
-        PullFrame Layer(string digest, long total, long completed) => new("pulling " + digest[7..19], digest, total, completed);
-
         return
         [
-            new("pulling manifest"),
-            Layer(modelDigest, modelSize, 0),
-            Layer(templateDigest, templateSize, 0),
-            Layer(modelDigest, modelSize, modelSize / 5),
-            Layer(templateDigest, templateSize, templateSize),
-            Layer(modelDigest, modelSize, modelSize * 9 / 20),
-            Layer(paramsDigest, paramsSize, 0),
-            Layer(modelDigest, modelSize, modelSize * 7 / 10),
-            Layer(paramsDigest, paramsSize, paramsSize),
-            Layer(modelDigest, modelSize, modelSize * 19 / 20),
-            Layer(modelDigest, modelSize, modelSize),
-            new("verifying sha256 digest"),
-            new("writing manifest"),
-            new("success"),
+            new("sha256:" + LayerDigest(model, "model"), Math.Max(model.Size - templateSize - paramsSize, 1)),
+            new("sha256:" + LayerDigest(model, "template"), templateSize),
+            new("sha256:" + LayerDigest(model, "params"), paramsSize),
         ];
+    }
+
+    /// <summary>
+    /// A pull of a known model. Each layer is first reported with the bytes already present and no
+    /// <c>completed</c> when that is zero (the CLI's "completed==0" frame); the weights then grow in
+    /// steps while the small layers finish at once, the layers' lines interleaved as Ollama's
+    /// concurrent downloads interleave them; then verify/write/success. Bytes from an earlier,
+    /// interrupted pull are kept (a re-run resumes from them, as Ollama's partial blob files do), and
+    /// the layers of an installed model are complete from the start.
+    /// </summary>
+    private IReadOnlyList<PullFrame> PullFrames(OllamaModel model, bool installed)
+    {
+        var perLayer = new List<Queue<PullFrame>>();
+        foreach (var layer in PullLayers(model))
+        {
+            var start = installed ? layer.Size : Math.Min(_catalog.BlobBytes(layer.Digest), layer.Size);
+            var frames = new Queue<PullFrame>();
+            frames.Enqueue(Layer(layer, start));
+            long[] steps = layer.Size > 1_000_000
+                ? [layer.Size / 5, layer.Size * 9 / 20, layer.Size * 7 / 10, layer.Size * 19 / 20, layer.Size]
+                : [layer.Size];
+            foreach (var step in steps.Where(step => step > start))
+            {
+                frames.Enqueue(Layer(layer, step));
+            }
+
+            perLayer.Add(frames);
+        }
+
+        var result = new List<PullFrame> { new("pulling manifest") };
+        while (perLayer.Any(q => q.Count > 0))
+        {
+            foreach (var queue in perLayer.Where(q => q.Count > 0))
+            {
+                result.Add(queue.Dequeue());
+            }
+        }
+
+        result.Add(new("verifying sha256 digest"));
+        result.Add(new("writing manifest"));
+        result.Add(new("success"));
+        return result;
+
+        static PullFrame Layer(PullLayer layer, long completed) =>
+            new("pulling " + layer.Digest[7..19], layer.Digest, layer.Size, completed);
+    }
+
+    /// <summary>A layer line that went out: Ollama has those bytes on disk now.</summary>
+    private void RecordDownload(PullFrame frame)
+    {
+        if (frame.Digest is not null)
+        {
+            _catalog.RecordBlob(frame.Digest, frame.Completed);
+        }
     }
 
     /// <summary>A pull of a name the registry lacks: PullModel reports the manifest step, then fails.</summary>

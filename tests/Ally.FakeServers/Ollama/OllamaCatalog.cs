@@ -15,6 +15,7 @@ internal sealed class OllamaCatalog
     private readonly Dictionary<string, OllamaModel> _installed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OllamaModel> _registry = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LoadedModel> _loaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _blobs = new(StringComparer.Ordinal);
 
     public OllamaCatalog() => Reset();
 
@@ -29,6 +30,7 @@ internal sealed class OllamaCatalog
             _installed.Clear();
             _registry.Clear();
             _loaded.Clear();
+            _blobs.Clear();
             foreach (var model in DefaultCatalog.Installed())
             {
                 _installed[model.Name.Key] = model;
@@ -98,6 +100,36 @@ internal sealed class OllamaCatalog
         {
             _loaded.Remove(name.Key);
             return _installed.Remove(name.Key);
+        }
+    }
+
+    /// <summary>Bytes of a blob already downloaded (kept when a pull is interrupted, so the next pull resumes).</summary>
+    public long BlobBytes(string digest)
+    {
+        lock (_gate)
+        {
+            return _blobs.TryGetValue(digest, out var bytes) ? bytes : 0;
+        }
+    }
+
+    /// <summary>Notes that <paramref name="bytes"/> of a blob are on disk (never fewer than before).</summary>
+    public void RecordBlob(string digest, long bytes)
+    {
+        lock (_gate)
+        {
+            _blobs[digest] = Math.Max(bytes, _blobs.TryGetValue(digest, out var had) ? had : 0);
+        }
+    }
+
+    /// <summary>Deletes blobs (a deleted model's layers).</summary>
+    public void ForgetBlobs(IEnumerable<string> digests)
+    {
+        lock (_gate)
+        {
+            foreach (var digest in digests)
+            {
+                _blobs.Remove(digest);
+            }
         }
     }
 

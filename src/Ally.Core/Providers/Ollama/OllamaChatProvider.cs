@@ -1,12 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.Http;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Ally.Http;
-using OllamaSharp;
 using OllamaSharp.Models;
 using OllamaSharp.Models.Chat;
 using OllamaChatRequest = OllamaSharp.Models.Chat.ChatRequest;
@@ -25,20 +21,14 @@ namespace Ally.Providers.Ollama
         /// <summary>The provider's name.</summary>
         public const string ProviderName = "ollama";
 
-        private readonly OllamaApiClient _client;
+        private readonly OllamaConnection _connection;
 
         /// <summary>Creates a provider for the Ollama server at <paramref name="host"/> (normalised, ending in '/').</summary>
         public OllamaChatProvider(Uri host)
         {
             Host = host;
-            _client = Clients.GetOrAdd(host.AbsoluteUri, _ => new OllamaApiClient(HttpClientFor(host)));
+            _connection = OllamaConnection.For(host);
         }
-
-        /// <summary>Ally's HttpClient for the Ollama server at <paramref name="host"/> (with the error-preserving handler).</summary>
-        internal static HttpClient HttpClientFor(Uri host) => AllyHttp.For(ProviderName, host, inner => new OllamaErrorHandler(inner));
-
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, OllamaApiClient> Clients =
-            new System.Collections.Concurrent.ConcurrentDictionary<string, OllamaApiClient>(StringComparer.Ordinal);
 
         /// <inheritdoc />
         public string Name => ProviderName;
@@ -60,10 +50,10 @@ namespace Ally.Providers.Ollama
                 Stream = true,
             };
 
-            OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
+            OllamaConnection.FlowCancellation(cancellationToken);
             try
             {
-                await foreach (ChatResponseStream? chunk in _client.ChatAsync(wire, cancellationToken).ConfigureAwait(false))
+                await foreach (ChatResponseStream? chunk in _connection.Client.ChatAsync(wire, cancellationToken).ConfigureAwait(false))
                 {
                     if (chunk is null) continue;
                     OllamaMessage? message = chunk.Message;
@@ -86,17 +76,9 @@ namespace Ally.Providers.Ollama
                     if (!string.IsNullOrEmpty(chunk.Model)) answer.Model = chunk.Model;
                 }
             }
-            catch (OllamaResponseException ex)
+            catch (Exception ex) when (_connection.Failure(ex, request.Model, cancellationToken, answer.HasReceived, lostRemedy: Messages.PartialKeptRemedy) is AllyException failure)
             {
-                throw Translate(ex, request.Model);
-            }
-            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw ConnectionFailure(ex, answer.HasReceived);
-            }
-            catch (JsonException ex)
-            {
-                throw new AllyException("InvalidResponse", AllyErrorCategory.InvalidData, Messages.InvalidResponse("Ollama", ex.Message), null, ex);
+                throw failure;
             }
             catch (Exception ex) when (ex is System.IO.IOException && !cancellationToken.IsCancellationRequested)
             {
@@ -108,48 +90,6 @@ namespace Ally.Providers.Ollama
 
         private AllyException Truncated(Exception? inner) =>
             new AllyException("StreamTruncated", AllyErrorCategory.ProviderError, Messages.StreamTruncated("Ollama"), Messages.PartialKeptRemedy, inner);
-
-        private AllyException ConnectionFailure(HttpRequestException ex, bool received)
-        {
-            string reason = HttpErrors.Reason(ex);
-            if (received || !HttpErrors.IsConnectFailure(ex))
-            {
-                // Ollama was there and the connection broke: telling the user to start it would mislead.
-                return new AllyException("ConnectionLost", AllyErrorCategory.ConnectionError, Messages.ConnectionLost("Ollama", Host, reason),
-                    received ? Messages.PartialKeptRemedy : null, ex) { IsTransient = true };
-            }
-            return new AllyException("OllamaUnreachable", AllyErrorCategory.ConnectionError, Messages.OllamaUnreachable(Host, reason),
-                Messages.OllamaUnreachableRemedy, ex);
-        }
-
-        /// <summary>Maps Ollama's own errors to Ally's, keeping the server's text.</summary>
-        internal static AllyException Translate(OllamaResponseException ex, string model)
-        {
-            AllyException result;
-            if (ex.MidStream)
-            {
-                result = new AllyException("StreamError", AllyErrorCategory.ProviderError, Messages.StreamError("Ollama", ex.ServerMessage),
-                    Messages.PartialKeptRemedy, ex);
-            }
-            else
-            {
-                int status = ex.StatusCode ?? 0;
-                string text = Messages.OllamaError(status, ex.ServerMessage);
-                result = status switch
-                {
-                    404 => new AllyException("ModelNotFound", AllyErrorCategory.ObjectNotFound, text, Messages.ModelNotFoundRemedy(model), ex),
-                    400 => new AllyException("InvalidRequest", AllyErrorCategory.InvalidArgument, text, null, ex),
-                    401 or 403 => new AllyException("AccessDenied", AllyErrorCategory.PermissionDenied, text, null, ex),
-                    503 => new AllyException("ServerBusy", AllyErrorCategory.ResourceBusy, text, Messages.ServerBusyRemedy, ex) { IsTransient = true },
-                    429 => new AllyException("RateLimited", AllyErrorCategory.ResourceBusy, text, null, ex) { IsTransient = true },
-                    _ => new AllyException("ProviderError", AllyErrorCategory.ProviderError, text, null, ex),
-                };
-            }
-            result.ServerMessage = ex.ServerMessage;
-            result.StatusCode = ex.StatusCode;
-            result.RetryAfter = ex.RetryAfter;
-            return result;
-        }
 
         private static OllamaMessage ToOllama(ChatMessage m)
         {

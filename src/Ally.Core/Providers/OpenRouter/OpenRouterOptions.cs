@@ -32,15 +32,5 @@ namespace Ally.Providers.OpenRouter
 
         /// <summary>True when <paramref name="baseUrl"/> is openrouter.ai.</summary>
         public static bool IsOfficialHost(Uri baseUrl) => string.Equals(baseUrl.Host, OfficialBaseUrl.Host, StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>Parses ALLY_OPENROUTER_BASE_URL (or the default).</summary>
-        public static Uri ParseBaseUrl(string value, string origin)
-        {
-            if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            {
-                return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
-            }
-            throw new AllyException("InvalidBaseUrl", AllyErrorCategory.InvalidArgument, Messages.InvalidBaseUrl(value, origin), Messages.InvalidBaseUrlRemedy);
-        }
     }
 }
