@@ -316,6 +316,12 @@ Start-Transcript -Path '$transcript' | Out-Null
     Test-AllyProvider -Provider openrouter -Verbose -Debug
     Test-AllyProvider -Provider openrouter -ApiKey (ConvertTo-SecureString `$env:ALLY_TEST_OTHER_KEY -AsPlainText -Force) -Verbose -Debug
     Invoke-AllyChat -Provider openrouter 'Hello' -ApiKey (ConvertTo-SecureString `$env:ALLY_TEST_OTHER_KEY -AsPlainText -Force) -Verbose -Debug
+    Get-AllyModel -Provider OpenRouter -Verbose -Debug
+    Get-AllyModel -Recommended -Verbose -Debug
+    Get-AllyModel -Verbose -Debug
+    Install-AllyModel mistral -WhatIf -Verbose -Debug
+    Remove-AllyModel llama3.2 -WhatIf -Verbose -Debug
+    Test-AllyProvider -Verbose -Debug
 } *>&1
 Stop-Transcript | Out-Null
 `$text = foreach (`$item in `$all) {
@@ -331,12 +337,13 @@ Stop-Transcript | Out-Null
 `$text + (`$Error | ForEach-Object { `$_.Exception.ToString() }) | Set-Content '$dump'
 "@
             $result = Invoke-ChildPwsh -Script $script -Environment @{
-                OPENROUTER_API_KEY = $key; ALLY_TEST_OTHER_KEY = 'sk-or-v1-not-a-real-key-9876543210'; ALLY_OPENROUTER_BASE_URL = $baseUrl; ALLY_MAX_RETRY = '0'
+                OLLAMA_HOST = $server.Url; ALLY_CACHE_DIR = (Join-Path $TestDrive 'cache'); OPENROUTER_API_KEY = $key; ALLY_TEST_OTHER_KEY = 'sk-or-v1-not-a-real-key-9876543210'; ALLY_OPENROUTER_BASE_URL = $baseUrl; ALLY_MAX_RETRY = '0'
             }
             $everything = $result.StdOut + $result.StdErr + (Get-Content -Raw $dump) + (Get-Content -Raw $transcript)
             $everything | Should -BeLike '*You said: Hello*'       # the runs did happen
             $everything | Should -BeLike '*InvalidModel*'
             $everything | Should -BeLike '*InvalidApiKey*'
+            $everything | Should -BeLike '*anthropic/claude-3-sonnet*'   # the OpenRouter catalog was listed
             $everything.Contains($key) | Should -BeFalse
             $everything.Contains('sk-or-v1-not-a-real-key-9876543210') | Should -BeFalse
             $everything.Contains('0123456789abcdef0123456789abcdef') | Should -BeFalse
