@@ -11,15 +11,6 @@ namespace Ally.Tests
 {
     public class NdjsonErrorGuardStreamTests
     {
-        /// <summary>A stream that returns at most <c>chunk</c> bytes per read, like a network body.</summary>
-        private sealed class TrickleStream : MemoryStream
-        {
-            private readonly int _chunk;
-            public TrickleStream(byte[] data, int chunk) : base(data) => _chunk = chunk;
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-                base.ReadAsync(buffer, offset, Math.Min(count, _chunk), ct);
-        }
-
         private static async Task<(List<string> Lines, Exception? Error)> ReadLines(string body, int chunk)
         {
             var guard = new NdjsonErrorGuardStream(new TrickleStream(Encoding.UTF8.GetBytes(body), chunk), CancellationToken.None);

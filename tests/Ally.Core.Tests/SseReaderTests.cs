@@ -11,14 +11,6 @@ namespace Ally.Tests
 {
     public class SseReaderTests
     {
-        private sealed class TrickleStream : MemoryStream
-        {
-            private readonly int _chunk;
-            public TrickleStream(byte[] data, int chunk) : base(data) => _chunk = chunk;
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-                base.ReadAsync(buffer, offset, Math.Min(count, _chunk), ct);
-        }
-
         private static async Task<List<string>> Events(string body, int chunk = 4096)
         {
             var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes(body), chunk));

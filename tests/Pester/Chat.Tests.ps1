@@ -313,18 +313,8 @@ Describe 'Invoke-AllyChat' {
     Context 'Cancellation' {
         It 'Ctrl+C (Stop) ends a stalled request promptly' {
             Set-AllyFakeBehavior $server @{ reply = 'alpha beta gamma'; stallAfterChunks = 1 }
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$env:ALLY_TEST_MODULE'; `$env:OLLAMA_HOST = '$($server.Url)'; Invoke-AllyChat 'Hi' -Stream")
-            $async = $ps.BeginInvoke()
-            # Wait until the request is on the wire and streaming.
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while (-not (Get-ChatRequest) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            Start-Sleep -Milliseconds 300
-            $async.IsCompleted | Should -BeFalse
-            $stop = $ps.BeginStop($null, $null)
-            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(10)) | Should -BeTrue
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $ps.Dispose()
+            Test-StopsPromptly -Script "Import-Module '$env:ALLY_TEST_MODULE'; `$env:OLLAMA_HOST = '$($server.Url)'; Invoke-AllyChat 'Hi' -Stream" `
+                -IsStarted { Get-ChatRequest } | Should -BeTrue
         }
     }
 

@@ -84,16 +84,8 @@ Describe 'OpenRouter provider' {
 
         It 'Ctrl+C stops a stalled stream promptly' {
             Set-AllyFakeBehavior $server @{ reply = 'a b c'; stallAfterChunks = 1 }
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$env:ALLY_TEST_MODULE'; Invoke-AllyChat -Provider openrouter 'Hi' -Stream")
-            $async = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while (-not (Get-ChatRequest) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            Start-Sleep -Milliseconds 300
-            $async.IsCompleted | Should -BeFalse
-            $stop = $ps.BeginStop($null, $null)
-            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(10)) | Should -BeTrue
-            $ps.Dispose()
+            Test-StopsPromptly -Script "Import-Module '$env:ALLY_TEST_MODULE'; Invoke-AllyChat -Provider openrouter 'Hi' -Stream" `
+                -IsStarted { Get-ChatRequest } | Should -BeTrue
         }
     }
 

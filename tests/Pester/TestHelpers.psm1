@@ -48,6 +48,32 @@ function Invoke-ChildPwsh {
     }
 }
 
+function Test-StopsPromptly {
+    <#
+    .SYNOPSIS
+        Runs $Script in a new runspace, waits until $IsStarted says the request is on the wire, then
+        presses Ctrl+C (Stop). Returns $true when the script was still running and stopped within 10 s.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [Parameter(Mandatory)] [scriptblock] $IsStarted
+    )
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript($Script)
+        $async = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (& $IsStarted) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Start-Sleep -Milliseconds 300
+        if ($async.IsCompleted) { return $false }
+        $stop = $ps.BeginStop($null, $null)
+        $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(10)) -and $ps.InvocationStateInfo.State -eq 'Stopped'
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
+
 function Save-AllyEnvironment {
     # The variables Ally reads; tests set them freely and restore them afterwards.
     $names = 'OLLAMA_HOST', 'ALLY_PROVIDER', 'ALLY_MODEL'
@@ -61,4 +87,4 @@ function Restore-AllyEnvironment {
     foreach ($n in $Saved.Keys) { [Environment]::SetEnvironmentVariable($n, $Saved[$n]) }
 }
 
-Export-ModuleMember -Function Invoke-ChildPwsh, Save-AllyEnvironment, Restore-AllyEnvironment
+Export-ModuleMember -Function Invoke-ChildPwsh, Test-StopsPromptly, Save-AllyEnvironment, Restore-AllyEnvironment
