@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
@@ -24,41 +26,27 @@ namespace Ally.Providers
         private static async Task<ProviderStatus> CheckOllamaAsync(ChatSettings settings, CancellationToken cancellationToken)
         {
             var status = new ProviderStatus(OllamaChatProvider.ProviderName, settings.OllamaHost) { Model = settings.Model.Value };
-            HttpClient http = OllamaConnection.For(settings.OllamaHost).Http;
             try
             {
-                using (JsonDocument version = await GetJsonAsync(http, "api/version", cancellationToken).ConfigureAwait(false))
+                using (JsonDocument? version = await OllamaConnection.For(settings.OllamaHost)
+                    .SendJsonAsync(HttpMethod.Get, "api/version", null, null, null, cancellationToken).ConfigureAwait(false))
                 {
                     status.Reachable = true;
-                    status.Version = version.RootElement.TryGetProperty("version", out JsonElement v) ? v.GetString() : null;
+                    status.Version = version is null ? null : JsonFields.String(version.RootElement, "version");
                 }
-                using JsonDocument tags = await GetJsonAsync(http, "api/tags", cancellationToken).ConfigureAwait(false);
-                status.ModelAvailable = false;
-                string wanted = WithTag(settings.Model.Value!);
-                if (tags.RootElement.TryGetProperty("models", out JsonElement models) && models.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (JsonElement m in models.EnumerateArray())
-                    {
-                        if (m.TryGetProperty("name", out JsonElement n) && string.Equals(WithTag(n.GetString() ?? string.Empty), wanted, StringComparison.OrdinalIgnoreCase))
-                            status.ModelAvailable = true;
-                    }
-                }
-                if (status.ModelAvailable == false)
-                    status.AddProblem(Messages.ModelNotInstalled(settings.Model.Value!) + " " + Messages.ModelNotFoundRemedy(settings.Model.Value!));
+                string model = settings.Model.Value!;
+                IReadOnlyList<ModelInfo> installed = await new OllamaModels(settings.OllamaHost).ListAsync(cancellationToken).ConfigureAwait(false);
+                status.ModelAvailable = installed.Any(m => ModelNames.SameModel(m.Name, model));
+                if (status.ModelAvailable == false) status.AddProblem(Messages.ModelNotInstalled(model) + " " + Messages.ModelNotFoundRemedy(model));
             }
-            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (AllyException ex)
             {
-                status.AddProblem(Messages.OllamaUnreachable(settings.OllamaHost, HttpErrors.Reason(ex)) + " " + Messages.OllamaUnreachableRemedy);
-            }
-            catch (OllamaResponseException ex)
-            {
-                status.Reachable = true;
-                status.AddProblem(Messages.OllamaError(ex.StatusCode ?? 0, ex.ServerMessage));
+                // An answer with an error status still means the server is there.
+                status.Reachable = ex.StatusCode != null;
+                status.AddProblem(ex);
             }
             return status;
         }
-
-        private static string WithTag(string name) => name.IndexOf(':') >= 0 && name.LastIndexOf(':') > name.LastIndexOf('/') ? name : name + ":latest";
 
         private static async Task<ProviderStatus> CheckOpenRouterAsync(ChatSettings settings, ApiKey? apiKey, CancellationToken cancellationToken)
         {
@@ -78,21 +66,14 @@ namespace Ally.Providers
                     if (code == HttpStatusCode.NotFound) (code, body) = await GetAsync(http, "auth/key", options, cancellationToken).ConfigureAwait(false);
                     status.Reachable = true;
                     if (code == HttpStatusCode.OK) ReadKey(body, status);
-                    else if (code == HttpStatusCode.Unauthorized || code == HttpStatusCode.Forbidden)
-                    {
-                        status.KeyValid = false;
-                        status.AddProblem(OpenRouterErrors.FromStatus((int)code, OpenRouterErrors.Parse(body, null), null, settings.Model.Value!, "OpenRouter"));
-                    }
                     else if (code != HttpStatusCode.NotFound)
                     {
+                        if (code == HttpStatusCode.Unauthorized || code == HttpStatusCode.Forbidden) status.KeyValid = false;
                         status.AddProblem(OpenRouterErrors.FromStatus((int)code, OpenRouterErrors.Parse(body, null), null, settings.Model.Value!, "OpenRouter"));
                     }
                 }
 
-                (HttpStatusCode modelsCode, string modelsBody) = await GetAsync(http, "models", options, cancellationToken).ConfigureAwait(false);
-                status.Reachable = true;
-                if (modelsCode == HttpStatusCode.OK) status.ModelAvailable = ListsModel(modelsBody, settings.Model.Value!);
-                if (status.ModelAvailable == false) status.AddProblem(Messages.OpenRouterModelUnavailableRemedy(settings.Model.Value!));
+                await CheckListedAsync(options.BaseUrl, settings.Model.Value!, status, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -106,7 +87,7 @@ namespace Ally.Providers
             using JsonDocument doc = JsonDocument.Parse(body);
             JsonElement data = doc.RootElement.TryGetProperty("data", out JsonElement d) ? d : doc.RootElement;
             status.KeyValid = true;
-            status.KeyLabel = String(data, "label");
+            status.KeyLabel = JsonFields.String(data, "label");
             status.CreditLimit = Number(data, "limit");
             status.CreditRemaining = Number(data, "limit_remaining");
             status.Usage = Number(data, "usage");
@@ -115,24 +96,31 @@ namespace Ally.Providers
             if (data.TryGetProperty("rate_limit", out JsonElement rate) && rate.ValueKind == JsonValueKind.Object
                 && rate.TryGetProperty("requests", out JsonElement requests) && requests.ValueKind == JsonValueKind.Number)
             {
-                status.RateLimit = string.Format(CultureInfo.InvariantCulture, "{0} requests per {1}", requests.GetInt64(), String(rate, "interval") ?? "interval");
+                status.RateLimit = string.Format(CultureInfo.InvariantCulture, "{0} requests per {1}", requests.GetInt64(), JsonFields.String(rate, "interval") ?? "interval");
             }
             if (status.CreditRemaining is decimal left && left <= 0) status.AddProblem(Messages.InsufficientCreditsRemedy);
         }
 
-        private static bool ListsModel(string body, string model)
+        /// <summary>Looks the model up in the catalog; a server without one (404) leaves the answer open.</summary>
+        private static async Task CheckListedAsync(Uri baseUrl, string model, ProviderStatus status, CancellationToken cancellationToken)
         {
-            using JsonDocument doc = JsonDocument.Parse(body);
-            if (!doc.RootElement.TryGetProperty("data", out JsonElement data) || data.ValueKind != JsonValueKind.Array) return true;
-            string id = model.Split(':')[0];
-            foreach (JsonElement m in data.EnumerateArray())
+            IReadOnlyList<OpenRouterModelInfo> catalog;
+            try
             {
-                if (m.TryGetProperty("id", out JsonElement e) && string.Equals(e.GetString(), id, StringComparison.OrdinalIgnoreCase)) return true;
+                catalog = await new OpenRouterCatalog(baseUrl).ListAsync(null, cancellationToken).ConfigureAwait(false);
             }
-            return false;
+            catch (AllyException ex)
+            {
+                if (ex.StatusCode is null) status.AddProblem(ex);
+                else status.Reachable = true;
+                return;
+            }
+            status.Reachable = true;
+            string id = model.Split(':')[0];
+            status.ModelAvailable = catalog.Any(m => string.Equals(m.Name, id, StringComparison.OrdinalIgnoreCase));
+            if (status.ModelAvailable == false) status.AddProblem(Messages.OpenRouterModelUnavailableRemedy(model));
         }
 
-        private static string? String(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         private static decimal? Number(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : (decimal?)null;
 
         private static async Task<(HttpStatusCode, string)> GetAsync(HttpClient http, string path, OpenRouterOptions options, CancellationToken cancellationToken)
@@ -141,12 +129,6 @@ namespace Ally.Providers
             OpenRouterChatProvider.ApplyHeaders(request, options);
             using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return (response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false));
-        }
-
-        private static async Task<JsonDocument> GetJsonAsync(HttpClient http, string path, CancellationToken cancellationToken)
-        {
-            using HttpResponseMessage response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
-            return JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
         }
     }
 }
