@@ -50,7 +50,7 @@ internal sealed partial class FakeOllama
         var started = Stopwatch.GetTimestamp();
         var settings = behavior.Current;
 
-        using var document = await DecodeBodyAsync(context, "api.ChatRequest").ConfigureAwait(false);
+        using var document = await DecodeBodyAsync(context, "api.ChatRequest", ChatFieldTypes).ConfigureAwait(false);
         if (document is null)
         {
             return;
@@ -194,10 +194,9 @@ internal sealed partial class FakeOllama
     /// <summary>Reads the request; on a bad field writes Go's 400 and returns <c>null</c>.</summary>
     private static async Task<ChatRequest?> ParseChatRequestAsync(HttpContext context, JsonElement root)
     {
-        var error = CheckFieldTypes(root, "ChatRequest", ChatFieldTypes);
-
+        string? error = null;
         bool? think = null;
-        if (error is null && FakeJson.TryGetProperty(root, "think", out var thinkValue))
+        if (FakeJson.TryGetProperty(root, "think", out var thinkValue))
         {
             switch (thinkValue.ValueKind)
             {

@@ -23,18 +23,13 @@ internal sealed partial class FakeOllama
     private async Task EmbedAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        using var document = await DecodeBodyAsync(context, "api.EmbedRequest").ConfigureAwait(false);
+        using var document = await DecodeBodyAsync(context, "api.EmbedRequest", EmbedFieldTypes).ConfigureAwait(false);
         if (document is null)
         {
             return;
         }
 
         var root = document.RootElement;
-        if (CheckFieldTypes(root, "EmbedRequest", EmbedFieldTypes) is { } typeError)
-        {
-            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, typeError).ConfigureAwait(false);
-            return;
-        }
 
         var (ok, keepAlive) = await ReadKeepAliveAsync(context, root).ConfigureAwait(false);
         if (!ok)

@@ -89,24 +89,15 @@ internal sealed partial class FakeOllama
 
     private async Task ShowAsync(HttpContext context)
     {
-        using var document = await DecodeBodyAsync(context, "api.ShowRequest").ConfigureAwait(false);
+        using var document = await DecodeBodyAsync(context, "api.ShowRequest", ShowFieldTypes).ConfigureAwait(false);
         if (document is null)
         {
             return;
         }
 
         var root = document.RootElement;
-        if (CheckFieldTypes(root, "ShowRequest", ShowFieldTypes) is { } typeError)
-        {
-            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, typeError).ConfigureAwait(false);
-            return;
-        }
 
-        var requested = GetString(root, "model");
-        if (requested.Length == 0)
-        {
-            requested = GetString(root, "name");
-        }
+        var requested = RequestedModel(root);
 
         if (requested.Length == 0)
         {
@@ -279,24 +270,15 @@ internal sealed partial class FakeOllama
 
     private async Task DeleteAsync(HttpContext context)
     {
-        using var document = await DecodeBodyAsync(context, "api.DeleteRequest").ConfigureAwait(false);
+        using var document = await DecodeBodyAsync(context, "api.DeleteRequest", DeleteFieldTypes).ConfigureAwait(false);
         if (document is null)
         {
             return;
         }
 
         var root = document.RootElement;
-        if (CheckFieldTypes(root, "DeleteRequest", DeleteFieldTypes) is { } typeError)
-        {
-            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, typeError).ConfigureAwait(false);
-            return;
-        }
 
-        var requested = GetString(root, "model");
-        if (requested.Length == 0)
-        {
-            requested = GetString(root, "name");
-        }
+        var requested = RequestedModel(root);
 
         var name = ModelName.Parse(requested);
         if (!name.IsValid)
@@ -324,24 +306,15 @@ internal sealed partial class FakeOllama
     private async Task PullAsync(HttpContext context)
     {
         var settings = behavior.Current;
-        using var document = await DecodeBodyAsync(context, "api.PullRequest").ConfigureAwait(false);
+        using var document = await DecodeBodyAsync(context, "api.PullRequest", PullFieldTypes).ConfigureAwait(false);
         if (document is null)
         {
             return;
         }
 
         var root = document.RootElement;
-        if (CheckFieldTypes(root, "PullRequest", PullFieldTypes) is { } typeError)
-        {
-            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, typeError).ConfigureAwait(false);
-            return;
-        }
 
-        var requested = GetString(root, "model");
-        if (requested.Length == 0)
-        {
-            requested = GetString(root, "name");
-        }
+        var requested = RequestedModel(root);
 
         var name = ModelName.Parse(requested);
         if (!name.IsValid)

@@ -103,9 +103,10 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
 
     /// <summary>
     /// Reads and decodes the body as Ollama's handlers do; on failure writes the 400
-    /// (<c>missing request body</c> or Go's decoder message) and returns <c>null</c>.
+    /// (<c>missing request body</c>, Go's decoder message, or — with <paramref name="fieldTypes"/> —
+    /// the first mistyped field) and returns <c>null</c>.
     /// </summary>
-    private static async Task<JsonDocument?> DecodeBodyAsync(HttpContext context, string goType)
+    private static async Task<JsonDocument?> DecodeBodyAsync(HttpContext context, string goType, IReadOnlyDictionary<string, string>? fieldTypes = null)
     {
         var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);
         switch (GoJsonDecoder.Decode(body, out var document, out var error))
@@ -124,6 +125,14 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
             var message = GoJsonDecoder.RootTypeError(root, goType);
             document.Dispose();
             await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, message).ConfigureAwait(false);
+            return null;
+        }
+
+        // goType is "api.XRequest"; Go's messages name the struct without the package.
+        if (fieldTypes != null && CheckFieldTypes(root, goType[(goType.IndexOf('.') + 1)..], fieldTypes) is { } typeError)
+        {
+            document.Dispose();
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, typeError).ConfigureAwait(false);
             return null;
         }
 
@@ -195,6 +204,9 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
     }
 
     /// <summary>A string field, or "" when absent/null (Go's zero value).</summary>
+    /// <summary>The model a request names: <c>model</c>, or the older <c>name</c> field.</summary>
+    private static string RequestedModel(JsonElement root) => GetString(root, "model") is { Length: > 0 } model ? model : GetString(root, "name");
+
     private static string GetString(JsonElement root, string name) =>
         FakeJson.TryGetProperty(root, name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
