@@ -15,10 +15,9 @@ namespace Ally.PowerShell.Completers
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            return ChatProviders.Known
-                .Where(p => p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(p => new CompletionResult(p, p, CompletionResultType.ParameterValue, p));
+            // The same matching rule as the model completers.
+            return ModelCompletions.Match(ChatProviders.Known.Select(p => new CompletionItem(p)), wordToComplete)
+                .Select(i => new CompletionResult(i.Name, i.Name, CompletionResultType.ParameterValue, i.Name));
         }
     }
 }
