@@ -133,6 +133,11 @@ namespace Ally.Tests
 
             env["ALLY_OPENROUTER_BASE_URL"] = "not a url";
             Assert.Equal("InvalidOpenRouterBaseUrl", Assert.Throws<AllyException>(() => ChatSettings.Resolve(Resolver())).ErrorId);
+
+            // OpenRouter's settings do not concern an Ollama chat.
+            env["ALLY_PROVIDER"] = "ollama";
+            env["ALLY_MODEL"] = "llama3.1";
+            Assert.Equal("ollama", ChatSettings.Resolve(Resolver()).Provider.Value);
         }
 
         [Fact]

@@ -52,10 +52,14 @@ namespace Ally.Providers
             }
             result.Provider = new ResolvedSetting(provider.Definition, name, provider.Source);
 
-            result.OpenRouterBaseUrl = OpenRouterAddress.Resolve(settings);
-            result.OpenRouterReferer = settings.Resolve(SettingsResolver.OpenRouterReferer).Value ?? string.Empty;
-            result.OpenRouterTitle = settings.Resolve(SettingsResolver.OpenRouterTitle).Value ?? string.Empty;
-            result.SecretVault = settings.Resolve(SettingsResolver.SecretVault).Value;
+            if (name == OpenRouterChatProvider.ProviderName)
+            {
+                // Only OpenRouter's own settings: a bad ALLY_OPENROUTER_BASE_URL must not break Ollama chats.
+                result.OpenRouterBaseUrl = OpenRouterAddress.Resolve(settings);
+                result.OpenRouterReferer = settings.Resolve(SettingsResolver.OpenRouterReferer).Value ?? string.Empty;
+                result.OpenRouterTitle = settings.Resolve(SettingsResolver.OpenRouterTitle).Value ?? string.Empty;
+                result.SecretVault = settings.Resolve(SettingsResolver.SecretVault).Value;
+            }
 
             ResolvedSetting model = settings.Resolve(SettingsResolver.Model);
             if (name == OpenRouterChatProvider.ProviderName)
