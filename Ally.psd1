@@ -9,6 +9,8 @@
     Copyright              = '(c) Ally contributors. MIT licence.'
     Description            = 'LLMs in PowerShell: chat with local Ollama models (and hosted ones) from the console, scripts, pipelines and CI jobs.'
     PowerShellVersion      = '5.1'
+    # The public types (ChatResponse, AllyException, …): loaded first, in the default context, so scripts can name them.
+    RequiredAssemblies     = @('Ally.Types.dll')
     FormatsToProcess       = @('Ally.Format.ps1xml')
     CmdletsToExport        = @('Invoke-AllyChat', 'Get-AllyModel', 'Install-AllyModel', 'Remove-AllyModel', 'Test-AllyProvider')
     FunctionsToExport      = @()

@@ -3,7 +3,7 @@
     Builds, packages and tests Ally.
 .DESCRIPTION
     Build   : publishes the C# projects and assembles out/Ally (stamped manifest, format file, compiled
-              help, Ally's own assembly at the root and Ally.Core plus third-party assemblies under
+              help, Ally's own assemblies (cmdlets, public types) at the root and Ally.Core plus third-party assemblies under
               Dependencies/). The module folder is an explicit list of files; a missing one fails the build.
     Package : Build, then out/Ally.<version>.nupkg for Install-PSResource / Install-Module.
     Test    : Build and Package, then every suite (xunit for Ally.Core, Pester for the built module in a
@@ -38,11 +38,13 @@ $env:DOTNET_NOLOGO = '1'
 $moduleFiles = @(
     'Ally.psd1'
     'Ally.PowerShell.dll'
+    'Ally.Types.dll'
     'Ally.Format.ps1xml'
     'LICENSE'
     'en-US/Ally.PowerShell.dll-Help.xml'
     'en-US/about_Ally.help.txt'
 )
+# Ally.PowerShell.dll and Ally.Types.dll (the public types scripts name) load into PowerShell's default context.
 # Loaded into Ally's own AssemblyLoadContext from Dependencies/ (see docs/ARCHITECTURE.md). A new
 # dependency must be added here on purpose: the build fails on a missing or an unlisted assembly.
 $dependencyFiles = @(
@@ -103,10 +105,11 @@ function Invoke-Build {
 
     # Every assembly publish produced must be accounted for.
     $published = Get-ChildItem $publish -Filter *.dll | ForEach-Object Name
-    $unlisted = $published | Where-Object { $_ -ne 'Ally.PowerShell.dll' -and $_ -notin $dependencyFiles }
+    $rootAssemblies = @('Ally.PowerShell.dll', 'Ally.Types.dll')
+    $unlisted = $published | Where-Object { $_ -notin $rootAssemblies -and $_ -notin $dependencyFiles }
     if ($unlisted) { throw "Publish produced assemblies build.ps1 does not list: $($unlisted -join ', '). Add them to `$dependencyFiles on purpose." }
 
-    Copy-Item (Join-Path $publish 'Ally.PowerShell.dll') $moduleDir
+    foreach ($file in $rootAssemblies) { Copy-Item (Join-Path $publish $file) $moduleDir }
     foreach ($file in $dependencyFiles) {
         $source = Join-Path $publish $file
         if (-not (Test-Path $source)) { throw "Dependency $file is missing from the publish output." }

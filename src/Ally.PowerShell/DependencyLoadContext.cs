@@ -11,11 +11,13 @@ namespace Ally.PowerShell
     /// so another module's OllamaSharp or Microsoft.Extensions.AI in the default context neither
     /// breaks Ally nor is broken by it. An assembly the runtime itself ships at the same or a higher
     /// version (System.Text.Json on .NET 10, System.Memory, …) is shared from the default context
-    /// instead: loading netstandard copies of framework assemblies would split core types.
+    /// instead: loading netstandard copies of framework assemblies would split core types. Ally.Types,
+    /// the public types, is loaded by PowerShell in the default context and handed to Ally.Core as is.
     /// </summary>
     internal sealed class DependencyLoadContext : AssemblyLoadContext
     {
         private static DependencyLoadContext? s_instance;
+        private static readonly Assembly PublicTypes = typeof(AllyException).Assembly;
         private static readonly object s_lock = new object();
 
         private readonly string _folder;
@@ -49,6 +51,8 @@ namespace Ally.PowerShell
         protected override Assembly? Load(AssemblyName name)
         {
             if (name.Name is null) return null;
+            // Ally's public types live in the default context (scripts name them); Ally.Core gets that same copy.
+            if (string.Equals(name.Name, PublicTypes.GetName().Name, StringComparison.Ordinal)) return PublicTypes;
             string path = Path.Combine(_folder, name.Name + ".dll");
             if (!File.Exists(path)) return null;
             if (_platformAssemblies.TryGetValue(name.Name, out string? platformPath) && PlatformHasAtLeast(platformPath, name.Version)) return null;

@@ -19,7 +19,7 @@ namespace Ally.PowerShell
             CommandInfo? getSecret = cmdlet.InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function);
             if (getSecret is null)
             {
-                cmdlet.WriteWarning($"ALLY_SECRET_VAULT is set to '{vault}', but Get-Secret (Microsoft.PowerShell.SecretManagement) is not available.");
+                cmdlet.WriteWarning(Ally.Messages.VaultUnavailable(vault));
                 return null;
             }
 
@@ -41,8 +41,7 @@ namespace Ally.PowerShell
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
                 Exception inner = ex is RuntimeException runtime && runtime.ErrorRecord?.Exception != null ? runtime.ErrorRecord.Exception : ex;
-                throw new AllyException("SecretVaultError", AllyErrorCategory.AuthenticationError,
-                    Ally.Messages.VaultReadFailed(vault, name, inner.Message), Ally.Messages.ApiKeyRequiredRemedy);
+                throw new AllyException(ErrorIds.SecretVaultError, Ally.Messages.VaultReadFailed(vault, name, inner.Message), Ally.Messages.ApiKeyRemedy(name));
             }
 
             object? value = results.FirstOrDefault()?.BaseObject;

@@ -15,12 +15,14 @@ namespace Ally
         private readonly ChatRequest _request;
         private readonly string _provider;
         private readonly Action<ChatUpdate>? _listener;
+        private readonly Http.RetryAttempt? _attempt;
 
-        internal ChatAccumulator(ChatRequest request, string provider, Action<ChatUpdate>? listener)
+        internal ChatAccumulator(ChatRequest request, string provider, Action<ChatUpdate>? listener, Http.RetryAttempt? attempt = null)
         {
             _request = request;
             _provider = provider;
             _listener = listener;
+            _attempt = attempt;
             Model = request.Model;
         }
 
@@ -52,6 +54,7 @@ namespace Ally
         public void AppendContent(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
+            if (_attempt != null) _attempt.Received = true;
             _content.Append(text);
             _listener?.Invoke(new ChatUpdate(ChatUpdateKind.Content, text!));
         }
@@ -60,6 +63,7 @@ namespace Ally
         public void AppendThinking(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
+            if (_attempt != null) _attempt.Received = true;
             _thinking.Append(text);
             _listener?.Invoke(new ChatUpdate(ChatUpdateKind.Thinking, text!));
         }

@@ -33,7 +33,7 @@ namespace Ally
             decimal spent = Spent;
             if (spent >= Limit)
             {
-                throw new AllyException("CostLimitReached", AllyErrorCategory.QuotaExceeded, Messages.CostLimitReached(spent, Limit), Messages.CostLimitRemedy);
+                throw new AllyException(ErrorIds.CostLimitReached, Messages.CostLimitReached(spent, Limit), Messages.CostLimitRemedy);
             }
         }
     }

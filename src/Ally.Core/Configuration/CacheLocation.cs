@@ -13,7 +13,7 @@ namespace Ally.Configuration
         /// </summary>
         public static string Resolve(SettingsResolver settings)
         {
-            string? configured = settings.Resolve(SettingsResolver.CacheDirectory).Value;
+            string? configured = settings.Resolve(AllySettings.CacheDirectory).Value;
             if (!string.IsNullOrWhiteSpace(configured)) return configured!;
             string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
             if (string.IsNullOrEmpty(data)) data = Path.GetTempPath();

@@ -14,18 +14,10 @@ namespace Ally.Configuration
         /// <summary>The address used when OLLAMA_HOST is not set.</summary>
         public static readonly Uri Default = new Uri("http://127.0.0.1:11434/");
 
-        /// <summary>Ollama's address from the settings (OLLAMA_HOST, else the default). <paramref name="warning"/> as for <see cref="Parse"/>.</summary>
-        public static Uri Resolve(SettingsResolver settings, out string? warning)
+        /// <summary>Parses a value of OLLAMA_HOST: the address, with a warning where Ollama would warn (bad port), or what is wrong with it.</summary>
+        public static ParseResult<Uri> Parse(string? value)
         {
-            warning = null;
-            string? value = settings.Resolve(SettingsResolver.OllamaHost).Value;
-            return value is null ? Default : Parse(value, out warning);
-        }
-
-        /// <summary>Parses a value of OLLAMA_HOST. <paramref name="warning"/> is set when Ollama would warn (bad port).</summary>
-        public static Uri Parse(string? value, out string? warning)
-        {
-            warning = null;
+            string? warning = null;
             // Ollama trims whitespace, then surrounding quotes (envconfig.Var).
             string s = (value ?? string.Empty).Trim().Trim('"', '\'').Trim();
             string defaultPort = "11434";
@@ -52,8 +44,7 @@ namespace Ally.Configuration
 
             if (scheme != "http" && scheme != "https")
             {
-                throw new AllyException("InvalidOllamaHost", AllyErrorCategory.InvalidArgument,
-                    Messages.InvalidOllamaHost(value ?? string.Empty, "the scheme must be http or https."), Messages.InvalidOllamaHostRemedy);
+                return ParseResult<Uri>.Fail(Messages.SchemeMustBeHttp);
             }
 
             string path = string.Empty;
@@ -83,7 +74,7 @@ namespace Ally.Configuration
 
             if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int portNumber) || portNumber > 65535)
             {
-                warning = string.Format(CultureInfo.InvariantCulture, "OLLAMA_HOST has an invalid port '{0}'; using {1}.", port, defaultPort);
+                warning = Messages.OllamaHostBadPort(port, defaultPort);
                 portNumber = int.Parse(defaultPort, CultureInfo.InvariantCulture);
             }
 
@@ -100,10 +91,9 @@ namespace Ally.Configuration
                 normalisedPath.Length == 0 ? string.Empty : normalisedPath + "/");
             if (!Uri.TryCreate(uri, UriKind.Absolute, out Uri? result))
             {
-                throw new AllyException("InvalidOllamaHost", AllyErrorCategory.InvalidArgument,
-                    Messages.InvalidOllamaHost(value ?? string.Empty, "it is not a valid address."), Messages.InvalidOllamaHostRemedy);
+                return ParseResult<Uri>.Fail(Messages.NotAValidAddress);
             }
-            return result;
+            return ParseResult<Uri>.Ok(result, warning);
         }
 
         /// <summary>Go's net.SplitHostPort: host:port, [v6]:port; fails on a bare host or a bare IPv6 address.</summary>

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Ally.Providers;
 
 namespace Ally
 {
     /// <summary>
     /// The model lists tab completion offers, each served from the <see cref="CompletionCache"/>:
-    /// installed Ollama models (per server, 10 minutes), the OpenRouter catalog (per base address,
-    /// 24 hours) and the recommended models. The cmdlets that fetch these lists anyway store them
+    /// installed Ollama models (per server, 10 minutes), a hosted provider's catalog (per provider and
+    /// base address, 24 hours) and the recommended models. The cmdlets that fetch these lists anyway store them
     /// (<see cref="RememberInstalled"/>, <see cref="RememberCatalog"/>), and Install/Remove forget the
     /// installed list, so completion rarely needs a request of its own.
     /// </summary>
@@ -22,7 +23,8 @@ namespace Ally
         public static readonly TimeSpan MissWait = TimeSpan.FromSeconds(2);
 
         private static string InstalledKey(Uri host) => "ollama-installed-" + host.Authority + host.AbsolutePath;
-        private static string CatalogKey(Uri baseUrl) => "openrouter-models-" + baseUrl.Authority + baseUrl.AbsolutePath;
+        private static string CatalogKey(ProviderContext context) =>
+            context.Provider.Name + "-models-" + context.Endpoint.BaseAddress.Authority + context.Endpoint.BaseAddress.AbsolutePath;
 
         /// <summary>Installed Ollama models; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
         public static IReadOnlyList<CompletionItem> Installed(CompletionCache cache, Uri host, bool fetch = true) =>
@@ -30,11 +32,13 @@ namespace Ally
                 ? cache.Get(InstalledKey(host), InstalledTimeToLive, async ct => ToItems(await new OllamaModels(host).ListAsync(ct).ConfigureAwait(false)), MissWait)
                 : cache.Peek(InstalledKey(host));
 
-        /// <summary>The OpenRouter catalog; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
-        public static IReadOnlyList<CompletionItem> Catalog(CompletionCache cache, Uri baseUrl, bool fetch = true) =>
-            fetch
-                ? cache.Get(CatalogKey(baseUrl), CatalogTimeToLive, async ct => ToItems(await new OpenRouterCatalog(baseUrl).ListAsync(null, ct).ConfigureAwait(false)), MissWait)
-                : cache.Peek(CatalogKey(baseUrl));
+        /// <summary>A hosted provider's catalog; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
+        public static IReadOnlyList<CompletionItem> Catalog(CompletionCache cache, ProviderContext context, bool fetch = true) =>
+            context.Provider.CreateCatalog(context) is IModelCatalog catalog
+                ? fetch
+                    ? cache.Get(CatalogKey(context), CatalogTimeToLive, async ct => ToItems(await catalog.ListAsync(null, ct).ConfigureAwait(false)), MissWait)
+                    : cache.Peek(CatalogKey(context))
+                : Array.Empty<CompletionItem>();
 
         /// <summary>What Install-AllyModel can install: the recommended local models and their sizes, then the installed ones (to update).</summary>
         public static IReadOnlyList<CompletionItem> Installable(CompletionCache cache, Uri host) =>
@@ -49,8 +53,8 @@ namespace Ally
         /// <summary>Forgets the installed list after a model was installed or removed.</summary>
         public static void ForgetInstalled(CompletionCache cache, Uri host) => cache.Invalidate(InstalledKey(host));
 
-        /// <summary>Stores the catalog Get-AllyModel -Provider OpenRouter just read (only a complete, unfiltered one).</summary>
-        public static void RememberCatalog(CompletionCache cache, Uri baseUrl, IEnumerable<OpenRouterModelInfo> models) => cache.Put(CatalogKey(baseUrl), ToItems(models));
+        /// <summary>Stores the catalog Get-AllyModel -Provider just read (only a complete, unfiltered one).</summary>
+        public static void RememberCatalog(CompletionCache cache, ProviderContext context, IEnumerable<CatalogModelInfo> models) => cache.Put(CatalogKey(context), ToItems(models));
 
         /// <summary>
         /// The items whose name starts with what was typed (quotes ignored, any case); for
@@ -67,7 +71,7 @@ namespace Ally
             models.Select(m => new CompletionItem(ModelNames.ShortName(m.Name),
                 Messages.InstalledTooltip(m.Name, m.ParameterSize, m.QuantizationLevel, ModelFormat.Bytes(m.Size)))).ToList();
 
-        private static IReadOnlyList<CompletionItem> ToItems(IEnumerable<OpenRouterModelInfo> models) =>
+        private static IReadOnlyList<CompletionItem> ToItems(IEnumerable<CatalogModelInfo> models) =>
             models.Select(m => new CompletionItem(m.Name,
                 Messages.CatalogTooltip(m.DisplayName ?? m.Name, ModelFormat.Tokens(m.ContextLength), ModelFormat.Price(m.PromptPrice), ModelFormat.Price(m.CompletionPrice))))
                 .ToList();

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Http;
 using Ally.Providers.Ollama;
 using OllamaSharp.Models;
 
@@ -20,6 +21,7 @@ namespace Ally
     public sealed class OllamaModels
     {
         private readonly OllamaConnection _connection;
+        private static string ProviderName => Providers.ProviderRegistry.Ollama.Name;
 
         /// <summary>Model management for the Ollama server at <paramref name="host"/> (normalised, ending in '/').</summary>
         public OllamaModels(Uri host) => _connection = OllamaConnection.For(host);
@@ -31,7 +33,7 @@ namespace Ally
         public async Task<IReadOnlyList<ModelInfo>> ListAsync(CancellationToken cancellationToken)
         {
             using JsonDocument? doc = await _connection.SendJsonAsync(HttpMethod.Get, "api/tags", null, null, null, cancellationToken).ConfigureAwait(false);
-            return ReadModels(doc, (name, item, details) => new ModelInfo(name, ModelProviders.Ollama)
+            return ReadModels(doc, (name, item, details) => new ModelInfo(name, ProviderName)
             {
                 Size = JsonFields.Int64(item, "size") ?? 0,
                 Digest = JsonFields.String(item, "digest"),
@@ -52,7 +54,7 @@ namespace Ally
         public async Task<IReadOnlyList<RunningModelInfo>> ListRunningAsync(CancellationToken cancellationToken)
         {
             using JsonDocument? doc = await _connection.SendJsonAsync(HttpMethod.Get, "api/ps", null, null, null, cancellationToken).ConfigureAwait(false);
-            return ReadModels(doc, (name, item, details) => new RunningModelInfo(name)
+            return ReadModels(doc, (name, item, details) => new RunningModelInfo(name, ProviderName)
             {
                 Size = JsonFields.Int64(item, "size") ?? 0,
                 SizeVram = JsonFields.Int64(item, "size_vram") ?? 0,
@@ -102,15 +104,7 @@ namespace Ally
         /// <summary>Deletes an installed model (<c>DELETE /api/delete</c>).</summary>
         public async Task DeleteAsync(string model, CancellationToken cancellationToken)
         {
-            OllamaConnection.FlowCancellation(cancellationToken);
-            try
-            {
-                await _connection.Client.DeleteModelAsync(new DeleteModelRequest { Model = model }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (_connection.Failure(ex, model, cancellationToken, notFoundRemedy: Messages.RemoveNotFoundRemedy) is AllyException failure)
-            {
-                throw failure;
-            }
+            await _connection.DeleteAsync(model, Messages.RemoveNotFoundRemedy, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -121,10 +115,7 @@ namespace Ally
         /// </summary>
         public async IAsyncEnumerable<PullStatus> PullAsync(string model, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            OllamaConnection.FlowCancellation(cancellationToken);
-            IAsyncEnumerator<PullModelResponse?> lines = _connection.Client
-                .PullModelAsync(new PullModelRequest { Model = model, Stream = true }, cancellationToken)
-                .GetAsyncEnumerator(cancellationToken);
+            IAsyncEnumerator<PullModelResponse?> lines = _connection.PullAsync(model, cancellationToken).GetAsyncEnumerator(cancellationToken);
             bool received = false;
             bool succeeded = false;
             try
@@ -155,29 +146,29 @@ namespace Ally
 
             if (!succeeded)
             {
-                throw new AllyException("PullFailed", AllyErrorCategory.ProviderError, Messages.PullIncomplete(model), Messages.PullFailedRemedy(model));
+                throw new AllyException(ErrorIds.PullFailed, Messages.PullIncomplete(model), Messages.PullFailedRemedy(model));
             }
         }
 
         private AllyException? PullFailure(Exception ex, string model, bool received, CancellationToken cancellationToken)
         {
-            if (ex is OllamaResponseException response && response.MidStream)
+            if (ex is OllamaResponseException response && response.MidStream && response.MalformedLine is null)
             {
                 // "pull model manifest: file does not exist": the registry has no such model or tag.
                 bool unknown = response.ServerMessage.IndexOf("file does not exist", StringComparison.OrdinalIgnoreCase) >= 0;
                 var failure = unknown
-                    ? new AllyException("ModelNotFound", AllyErrorCategory.ObjectNotFound, Messages.PullModelNotFound(model, response.ServerMessage),
-                        Messages.PullModelNotFoundRemedy(model), ex)
-                    : new AllyException("PullFailed", AllyErrorCategory.ProviderError, Messages.PullFailed(model, response.ServerMessage),
+                    ? new AllyException(ErrorIds.ModelNotFound, Messages.PullModelNotFound(model, response.ServerMessage),
+                        Messages.PullModelNotFoundRemedy(ModelNames.ShortName(model)), ex)
+                    : new AllyException(ErrorIds.PullFailed, Messages.PullFailed(model, response.ServerMessage),
                         Messages.PullFailedRemedy(model), ex);
                 failure.ServerMessage = response.ServerMessage;
                 return failure;
             }
-            if (ex is IOException && !cancellationToken.IsCancellationRequested)
+            if (received && (ex is IOException || ex is HttpRequestException) && !cancellationToken.IsCancellationRequested)
             {
-                return new AllyException("PullFailed", AllyErrorCategory.ConnectionError, Messages.PullFailed(model, ex.Message), Messages.PullFailedRemedy(model), ex);
+                return new AllyException(ErrorIds.PullFailed, Messages.PullFailed(model, HttpFailures.Reason(ex)), Messages.PullFailedRemedy(model), ex);
             }
-            return _connection.Failure(ex, model, cancellationToken, received, Messages.PullModelNotFoundRemedy(model), Messages.PullFailedRemedy(model));
+            return _connection.Failure(ex, "api/pull", model, cancellationToken, Messages.PullModelNotFoundRemedy(ModelNames.ShortName(model)));
         }
 
         /// <summary>The <c>models</c> array of /api/tags and /api/ps, each entry with a name, read by <paramref name="read"/>.</summary>

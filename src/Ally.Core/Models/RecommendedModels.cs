@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Ally.Providers;
 
 namespace Ally
 {
@@ -17,7 +18,7 @@ namespace Ally
 
         private sealed class Facts
         {
-            public Facts(string name, string provider, string? size, string[] variants, double? downloadGb, string? memory, string description, string? cost = null)
+            public Facts(string name, ProviderDescriptor provider, string? size, string[] variants, double? downloadGb, string? memory, string description, string? cost = null)
             {
                 Name = name;
                 Provider = provider;
@@ -30,7 +31,7 @@ namespace Ally
             }
 
             public string Name { get; }
-            public string Provider { get; }
+            public ProviderDescriptor Provider { get; }
             public string? Size { get; }
             public string[] Variants { get; }
             public long? Download { get; }
@@ -67,10 +68,10 @@ namespace Ally
         }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
         private static Facts Local(string name, string size, string[] variants, double downloadGb, string memory, string description) =>
-            new Facts(name, ModelProviders.Ollama, size, variants, downloadGb, memory, description);
+            new Facts(name, ProviderRegistry.Ollama, size, variants, downloadGb, memory, description);
 
         private static Facts Hosted(string name, string description, string? cost) =>
-            new Facts(name, ModelProviders.OpenRouter, null, None, null, null, description, cost);
+            new Facts(name, ProviderRegistry.OpenRouter, null, None, null, null, description, cost);
 
         // (tier, model) in the order the docs list them.
         private static readonly (ModelTier Tier, string Name)[] General =
@@ -116,23 +117,26 @@ namespace Ally
         /// <paramref name="provider"/> only when given. <see cref="RecommendedModel.IsInstalled"/> is
         /// left unset.
         /// </summary>
-        public static IReadOnlyList<RecommendedModel> Get(ModelUseCase? useCase = null, string? provider = null)
+        public static IReadOnlyList<RecommendedModel> Get(ModelUseCase? useCase = null, ProviderDescriptor? provider = null)
         {
             IEnumerable<(ModelTier Tier, string Name)> picks = useCase is ModelUseCase u ? ByUseCase[u] : General;
             return picks
                 .Select(p => (p.Tier, Facts: All[p.Name]))
-                .Where(p => provider is null || string.Equals(p.Facts.Provider, provider, StringComparison.OrdinalIgnoreCase))
-                .Select(p => new RecommendedModel(p.Facts.Name, p.Facts.Provider, p.Tier, useCase, p.Facts.Size, p.Facts.Variants,
-                    p.Facts.Download, p.Facts.Memory, p.Facts.Description, p.Facts.Cost))
+                .Where(p => provider is null || p.Facts.Provider == provider)
+                .Select(p => new RecommendedModel(p.Facts.Name, p.Facts.Provider.Name, p.Tier, useCase, p.Facts.Size, p.Facts.Variants,
+                    p.Facts.Download, p.Facts.Memory, p.Facts.Description, p.Facts.Cost, isLocal: p.Facts.Provider.Can(ProviderCapabilities.Pull)))
                 .ToList();
         }
+
+        /// <summary>The provider whose catalog serves the hosted recommendations (OpenRouter).</summary>
+        public static ProviderDescriptor HostedProvider => ProviderRegistry.OpenRouter;
 
         /// <summary>
         /// Every local model the docs recommend, as names to pull: each model, and each of its sizes
         /// as a tag (llama3.1, llama3.1:8b, llama3.1:70b, …). Offered when completing Install-AllyModel.
         /// </summary>
         public static IReadOnlyList<string> InstallableNames() =>
-            All.Values.Where(f => f.Provider == ModelProviders.Ollama)
+            All.Values.Where(f => f.Provider.Can(ProviderCapabilities.Pull))
                 .SelectMany(f => new[] { f.Name }.Concat(f.Variants.Select(v => BaseName(f.Name) + ":" + v.ToLowerInvariant())))
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
@@ -141,6 +145,20 @@ namespace Ally
         {
             int colon = name.IndexOf(':');
             return colon < 0 ? name : name.Substring(0, colon);
+        }
+
+        /// <summary>
+        /// Marks each hosted recommendation as available or not, from the names in the provider's catalog;
+        /// an empty catalog (not known) leaves them unset.
+        /// </summary>
+        public static void MarkAvailable(IEnumerable<RecommendedModel> recommendations, IReadOnlyCollection<string> catalogNames)
+        {
+            if (catalogNames.Count == 0) return;
+            var names = new HashSet<string>(catalogNames, StringComparer.OrdinalIgnoreCase);
+            foreach (RecommendedModel r in recommendations)
+            {
+                if (!r.IsLocal) r.IsAvailable = names.Contains(r.Name);
+            }
         }
 
         /// <summary>Marks each local recommendation as installed or not, from the server's model names.</summary>

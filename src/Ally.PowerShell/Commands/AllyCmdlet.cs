@@ -1,22 +1,24 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
-using System.Security;
-using Ally.Configuration;
-using Ally.Providers;
-using Ally.Providers.OpenRouter;
 using System.Management.Automation;
+using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Configuration;
+using Ally.Providers;
 
 namespace Ally.PowerShell.Commands
 {
     /// <summary>
     /// Base of Ally's cmdlets: owns the cancellation that Ctrl+C (StopProcessing) triggers, waits for
-    /// library work on the pipeline thread, and turns <see cref="AllyException"/>s into ErrorRecords.
+    /// library work on the pipeline thread, builds the command's settings from its bound parameters,
+    /// and turns <see cref="AllyException"/>s into ErrorRecords.
     /// </summary>
     public abstract class AllyCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private SettingsResolver? _settings;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken CancellationToken => _cancellation.Token;
@@ -27,8 +29,67 @@ namespace Ally.PowerShell.Commands
         /// <summary>Releases the cancellation source (Dispose runs even when Ctrl+C skips EndProcessing).</summary>
         public void Dispose()
         {
+            DisposeCore();
             _cancellation.Dispose();
             GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Releases what a derived cmdlet holds.</summary>
+        private protected virtual void DisposeCore() { }
+
+        /// <summary>
+        /// This command's settings: its bound parameters (by setting name: -Provider, -Model, -MaxTokens,
+        /// -Options, -ApiKey, …), then the environment, then the defaults.
+        /// </summary>
+        private protected SettingsResolver Settings => _settings ??= SettingsResolver.Create(BoundSettings());
+
+        /// <summary>The bound parameters as setting values (by name), as they are now.</summary>
+        private protected Dictionary<string, object?> BoundSettings()
+        {
+            var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (KeyValuePair<string, object> bound in MyInvocation.BoundParameters) values[bound.Key] = Unwrap(bound.Value);
+            return values;
+        }
+
+        /// <summary>A parameter value as plain .NET data: PSObjects unwrapped, hashtables as dictionaries (recursively).</summary>
+        private static object? Unwrap(object? value)
+        {
+            if (value is PSObject ps) value = ps.BaseObject;
+            if (value is IDictionary dictionary)
+            {
+                var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                foreach (DictionaryEntry entry in dictionary) result[entry.Key.ToString() ?? string.Empty] = Unwrap(entry.Value);
+                return result;
+            }
+            if (value is object[] array)
+            {
+                var result = new object?[array.Length];
+                for (int i = 0; i < array.Length; i++) result[i] = Unwrap(array[i]);
+                return result;
+            }
+            return value;
+        }
+
+        /// <summary>Reads API keys from the SecretManagement vault named by ALLY_SECRET_VAULT.</summary>
+        private protected Func<string, string, SecureString?> VaultReader => (vault, name) => SecretVault.Read(this, vault, name);
+
+        /// <summary>Resolves a provider's endpoint and key (see <see cref="ProviderContext.Resolve"/>) and shows the warnings that go with them.</summary>
+        private protected ProviderContext ResolveProvider(ProviderDescriptor provider, bool requireKey)
+        {
+            ProviderContext context = ProviderContext.Resolve(provider, Settings, VaultReader, requireKey);
+            WarnAbout(context);
+            return context;
+        }
+
+        /// <summary>Warns about a provider's settings: an odd OLLAMA_HOST, a key given as plain text.</summary>
+        private protected void WarnAbout(ProviderContext context)
+        {
+            foreach (string warning in context.Endpoint.Warnings) WriteWarning(warning);
+            if (MyInvocation.BoundParameters.TryGetValue("ApiKey", out object? key) && key is SecureString secure
+                && SecureStringTransformationAttribute.WasPlainText(secure) && context.Provider.KeySetting?.EnvironmentVariable is string variable)
+            {
+                WriteWarning(Messages.PlainTextApiKeyWarning(variable));
+            }
         }
 
         /// <summary>
@@ -60,32 +121,20 @@ namespace Ally.PowerShell.Commands
             }
         }
 
-        /// <summary>
-        /// Resolves chat settings (parameters over environment over defaults) and, for providers that
-        /// use one, the API key: -ApiKey, the environment, then the configured vault. Warns about a
-        /// plain-text -ApiKey. Throws <see cref="AllyException"/> on bad settings; a missing key is an
-        /// error only when <paramref name="requireKey"/> is set and the provider needs one.
-        /// </summary>
-        protected (ChatSettings Settings, ApiKey? Key, SettingsResolver Resolver) ResolveChatSettings(
-            Dictionary<string, string?> parameters, SecureString? apiKey, bool requireKey)
+        /// <summary>Waits on the pipeline thread for work without a result (Ctrl+C returns at once).</summary>
+        private protected void Await(Task task) => Await(Completion(task));
+
+        private static async Task<bool> Completion(Task task)
         {
-            var resolver = new SettingsResolver(parameters);
-            ChatSettings settings = ChatSettings.Resolve(resolver);
-            if (settings.Warning != null) WriteWarning(settings.Warning);
-            ApiKey? key = null;
-            if (settings.Provider.Value == OpenRouterChatProvider.ProviderName)
-            {
-                if (apiKey != null && SecureStringTransformationAttribute.WasPlainText(apiKey)) WriteWarning(Messages.PlainTextApiKeyWarning);
-                key = ApiKeys.Resolve(apiKey, ApiKeys.OpenRouterVariable, resolver, (vault, name) => SecretVault.Read(this, vault, name));
-                if (key is null && requireKey && settings.RequiresApiKey) throw ApiKeys.Missing();
-            }
-            return (settings, key, resolver);
+            await task.ConfigureAwait(false);
+            return true;
         }
 
         /// <summary>An ErrorRecord for an Ally failure: stable id, category, remedy as the recommended action.</summary>
-        protected static ErrorRecord ToErrorRecord(AllyException exception, object? target)
+        internal static ErrorRecord ToErrorRecord(AllyException exception, object? target)
         {
-            var record = new ErrorRecord(exception, exception.ErrorId, ToCategory(exception.Category), target);
+            var category = (ErrorCategory)Enum.Parse(typeof(ErrorCategory), ErrorIds.PowerShellCategory(exception.Category));
+            var record = new ErrorRecord(exception, exception.ErrorId, category, target);
             // Shown as the message plus a separate "Recommendation:" line; the exception's Message keeps both for logs.
             if (exception.Remedy != null) record.ErrorDetails = new ErrorDetails(exception.Problem) { RecommendedAction = exception.Remedy };
             return record;
@@ -94,18 +143,18 @@ namespace Ally.PowerShell.Commands
         /// <summary>Stops the command with an Ally failure (nothing else can go on).</summary>
         protected void ThrowAllyError(AllyException exception, object? target = null) => ThrowTerminatingError(ToErrorRecord(exception, target));
 
-        private static ErrorCategory ToCategory(AllyErrorCategory category) => category switch
+        /// <summary>Runs a call whose failure leaves the command nothing to do: an Ally failure stops the command.</summary>
+        private protected T OrStop<T>(Func<T> call)
         {
-            AllyErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
-            AllyErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
-            AllyErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
-            AllyErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
-            AllyErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
-            AllyErrorCategory.AuthenticationError => ErrorCategory.AuthenticationError,
-            AllyErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
-            AllyErrorCategory.InvalidData => ErrorCategory.InvalidData,
-            AllyErrorCategory.QuotaExceeded => ErrorCategory.QuotaExceeded,
-            _ => ErrorCategory.InvalidResult,
-        };
+            try
+            {
+                return call();
+            }
+            catch (AllyException ex)
+            {
+                ThrowAllyError(ex);
+                throw; // not reached: ThrowAllyError always throws
+            }
+        }
     }
 }

@@ -2,64 +2,53 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using Ally.Configuration;
+using Ally.Providers;
 
 namespace Ally.PowerShell.Commands
 {
     /// <summary>
-    /// Base of the model cmdlets: resolves Ollama's address and the completion cache once per
-    /// command, and filters lists by -Name with wildcards the way Get-Process does.
+    /// Base of the model cmdlets: resolves the Ollama server and the completion cache once per command,
+    /// and filters lists by -Name with wildcards the way Get-Process does.
     /// </summary>
     public abstract class AllyModelCmdlet : AllyCmdlet
     {
-        private Uri? _ollamaHost;
+        private ProviderContext? _ollama;
         private CompletionCache? _cache;
 
-        /// <summary>The settings of this command (environment, defaults).</summary>
-        private protected SettingsResolver Settings { get; } = new SettingsResolver();
-
-        /// <summary>Ollama's address (OLLAMA_HOST, else the default); an unusable value stops the command.</summary>
-        private protected Uri OllamaHost
+        /// <summary>The Ollama server (OLLAMA_HOST, else the default); an unusable value stops the command.</summary>
+        private protected ProviderContext Ollama
         {
             get
             {
-                if (_ollamaHost is null)
+                if (_ollama is null)
                 {
-                    try
-                    {
-                        _ollamaHost = Configuration.OllamaHost.Resolve(Settings, out string? warning);
-                        if (warning != null) WriteWarning(warning);
-                    }
-                    catch (AllyException ex)
-                    {
-                        ThrowAllyError(ex);
-                    }
-                    WriteVerbose($"Ollama at {_ollamaHost}.");
+                    _ollama = OrStop(() => ResolveProvider(ProviderRegistry.Ollama, requireKey: false));
+                    WriteVerbose($"Ollama at {_ollama.Endpoint.BaseAddress}.");
                 }
-                return _ollamaHost!;
+                return _ollama;
             }
         }
+
+        /// <summary>The Ollama server's address.</summary>
+        private protected Uri OllamaHost => Ollama.Endpoint.BaseAddress;
 
         /// <summary>The tab-completion cache, which these commands keep up to date as a side effect.</summary>
         private protected CompletionCache CompletionCache => _cache ??= CompletionCache.For(Settings);
 
-        /// <summary>Waits on the pipeline thread for work without a result (Ctrl+C returns at once).</summary>
-        private protected void AwaitCompletion(Task task) => Await(Completion(task));
-
-        private static async Task<bool> Completion(Task task)
-        {
-            await task.ConfigureAwait(false);
-            return true;
-        }
-
         /// <summary>True for a well-formed Ollama model name; otherwise writes the InvalidModelName error for it.</summary>
         private protected bool CheckModelName(string name)
         {
-            if (Providers.ChatProviders.IsValidOllamaModelName(name)) return true;
-            WriteError(ToErrorRecord(new AllyException("InvalidModelName", AllyErrorCategory.InvalidArgument,
-                Messages.InvalidModelName(name, "-Name"), Messages.InvalidModelNameRemedy), name));
-            return false;
+            try
+            {
+                ProviderRegistry.Ollama.CheckModelName(name, new SettingOrigin(SettingSource.Parameter, "-Name"), Ollama.Endpoint);
+                return true;
+            }
+            catch (AllyException ex)
+            {
+                WriteError(ToErrorRecord(ex, name));
+                return false;
+            }
         }
 
         /// <summary>

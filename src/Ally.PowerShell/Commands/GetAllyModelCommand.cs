@@ -2,16 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Ally.Configuration;
 using Ally.PowerShell.Completers;
+using Ally.Providers;
 
 namespace Ally.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists models: installed or running Ollama models, the OpenRouter catalog, or the recommended models.</para>
+    /// <para type="synopsis">Lists models: installed or running Ollama models, a hosted provider's catalog, or the recommended models.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AllyModel", DefaultParameterSetName = InstalledSet)]
-    [OutputType(typeof(ModelInfo), typeof(OpenRouterModelInfo), ParameterSetName = new[] { InstalledSet })]
+    [OutputType(typeof(ModelInfo), typeof(CatalogModelInfo), ParameterSetName = new[] { InstalledSet })]
     [OutputType(typeof(RunningModelInfo), ParameterSetName = new[] { RunningSet })]
     [OutputType(typeof(RecommendedModel), ParameterSetName = new[] { RecommendedSet })]
     public sealed class GetAllyModelCommand : AllyModelCmdlet
@@ -28,17 +28,18 @@ namespace Ally.PowerShell.Commands
         [ArgumentCompleter(typeof(ListedModelCompleter))]
         public string[]? Name { get; set; }
 
-        /// <summary>ollama (installed models, the default) or openrouter (the hosted catalog).</summary>
+        /// <summary>ollama (installed models, the default), openrouter (the hosted catalog) or openai (the models the server serves).</summary>
         [Parameter(ParameterSetName = InstalledSet)]
         [Parameter(ParameterSetName = RecommendedSet)]
-        [ValidateSet(ModelProviders.Ollama, ModelProviders.OpenRouter, IgnoreCase = true)]
+        [ValidateProvider(nameof(ProviderCapabilities.InstalledModels), nameof(ProviderCapabilities.Catalog))]
+        [ArgumentCompleter(typeof(ModelListProviderCompleter))]
         public string? Provider { get; set; }
 
         /// <summary>Adds each model's details from Ollama: capabilities, context length, parameters, licence.</summary>
         [Parameter(ParameterSetName = InstalledSet)]
         public SwitchParameter Detailed { get; set; }
 
-        /// <summary>With -Provider OpenRouter: only models that support all of these request parameters (tools, reasoning, response_format, …).</summary>
+        /// <summary>With -Provider openrouter: only models that support all of these request parameters (tools, reasoning, response_format, …).</summary>
         [Parameter(ParameterSetName = InstalledSet)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(SupportedParameterCompleter))]
@@ -48,18 +49,13 @@ namespace Ally.PowerShell.Commands
         [Parameter(Mandatory = true, ParameterSetName = RunningSet)]
         public SwitchParameter Running { get; set; }
 
-        /// <summary>Lists the recommended models, with tier, sizes, download size, memory needed and whether each is installed.</summary>
+        /// <summary>Lists the recommended models, with tier, sizes, download size, memory needed, whether each is installed, and whether the catalog still serves the hosted ones.</summary>
         [Parameter(Mandatory = true, ParameterSetName = RecommendedSet)]
         public SwitchParameter Recommended { get; set; }
 
         /// <summary>With -Recommended: the recommendations for Code, Chat, Analysis or Privacy work.</summary>
-        /// <remarks>
-        /// A string, not <see cref="ModelUseCase"/>: an enum field would make PowerShell load Ally.Core
-        /// while it scans the cmdlets, before the module initializer can point it at Dependencies/.
-        /// </remarks>
         [Parameter(ParameterSetName = RecommendedSet)]
-        [ValidateSet(nameof(ModelUseCase.Code), nameof(ModelUseCase.Chat), nameof(ModelUseCase.Analysis), nameof(ModelUseCase.Privacy), IgnoreCase = true)]
-        public string? UseCase { get; set; }
+        public ModelUseCase? UseCase { get; set; }
 
         private readonly List<string> _names = new List<string>();
 
@@ -72,28 +68,28 @@ namespace Ally.PowerShell.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            string provider = (Provider ?? ModelProviders.Ollama).ToLowerInvariant();
+            ProviderDescriptor? provider = Provider is null ? null : ProviderRegistry.Find(Provider);
             switch (ParameterSetName)
             {
                 case RunningSet:
                     WriteRunning();
                     break;
                 case RecommendedSet:
-                    WriteRecommended(UseCase is null ? (ModelUseCase?)null : (ModelUseCase)Enum.Parse(typeof(ModelUseCase), UseCase, ignoreCase: true),
-                        Provider is null ? null : provider);
+                    WriteRecommended(UseCase, provider);
                     break;
                 default:
-                    if (provider == ModelProviders.OpenRouter) WriteCatalog();
-                    else WriteInstalled();
+                    provider ??= ProviderRegistry.Ollama;
+                    if (provider.Can(ProviderCapabilities.InstalledModels)) WriteInstalled();
+                    else WriteCatalog(provider);
                     break;
             }
         }
 
         private void WriteInstalled()
         {
-            if (SupportedParameter != null) ThrowArgumentError(Messages.OpenRouterOnlyOption("-" + nameof(SupportedParameter)));
+            if (SupportedParameter != null) ThrowOnlyFor("-" + nameof(SupportedParameter), ProviderCapabilities.CatalogFilters);
             var models = new OllamaModels(OllamaHost);
-            IReadOnlyList<ModelInfo> installed = Call(() => Await(models.ListAsync(CancellationToken)));
+            IReadOnlyList<ModelInfo> installed = OrStop(() => Await(models.ListAsync(CancellationToken)));
             ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, installed);
             foreach (ModelInfo model in FilterByName(installed, m => m.Name, _names, NoInstalledModel))
             {
@@ -117,27 +113,28 @@ namespace Ally.PowerShell.Commands
 
         private void WriteRunning()
         {
-            IReadOnlyList<RunningModelInfo> running = Call(() => Await(new OllamaModels(OllamaHost).ListRunningAsync(CancellationToken)));
+            IReadOnlyList<RunningModelInfo> running = OrStop(() => Await(new OllamaModels(OllamaHost).ListRunningAsync(CancellationToken)));
             WriteObject(FilterByName(running, m => m.Name, _names,
-                name => new AllyException("ModelNotLoaded", AllyErrorCategory.ObjectNotFound, Messages.NoRunningModel(name), Messages.NoRunningModelRemedy)), true);
+                name => new AllyException(ErrorIds.ModelNotLoaded, Messages.NoRunningModel(name), Messages.NoRunningModelRemedy)), true);
         }
 
-        private void WriteCatalog()
+        private void WriteCatalog(ProviderDescriptor provider)
         {
-            if (Detailed) ThrowArgumentError(Messages.OllamaOnlyOption("-" + nameof(Detailed)));
-            Uri baseUrl = Call(() => OpenRouterAddress.Resolve(Settings));
-            WriteVerbose($"OpenRouter catalog at {baseUrl}models.");
-            IReadOnlyList<OpenRouterModelInfo> catalog = Call(() => Await(new OpenRouterCatalog(baseUrl).ListAsync(SupportedParameter, CancellationToken)));
-            if (SupportedParameter is null) ModelCompletions.RememberCatalog(CompletionCache, baseUrl, catalog);
+            if (Detailed) ThrowOnlyFor("-" + nameof(Detailed), ProviderCapabilities.InstalledModels);
+            if (SupportedParameter != null && !provider.Can(ProviderCapabilities.CatalogFilters)) ThrowOnlyFor("-" + nameof(SupportedParameter), ProviderCapabilities.CatalogFilters);
+            ProviderContext context = OrStop(() => ResolveProvider(provider, requireKey: false));
+            WriteVerbose($"The models of {Messages.WithAddress(context.ServerName, context.Endpoint.BaseAddress)}.");
+            IReadOnlyList<CatalogModelInfo> catalog = OrStop(() => Await(provider.CreateCatalog(context)!.ListAsync(SupportedParameter, CancellationToken)));
+            if (SupportedParameter is null) ModelCompletions.RememberCatalog(CompletionCache, context, catalog);
             WriteObject(FilterByName(catalog, m => m.Name, _names,
-                name => new AllyException("ModelNotFound", AllyErrorCategory.ObjectNotFound, Messages.NoCatalogModel(name), Messages.NoCatalogModelRemedy)), true);
+                name => new AllyException(ErrorIds.ModelNotFound, Messages.NoCatalogModel(context.ServerName, name), Messages.NoCatalogModelRemedy(provider.Name))), true);
         }
 
-        private void WriteRecommended(ModelUseCase? useCase, string? provider)
+        private void WriteRecommended(ModelUseCase? useCase, ProviderDescriptor? provider)
         {
             IReadOnlyList<RecommendedModel> picks = RecommendedModels.Get(useCase, provider);
             picks = FilterByName(picks, r => r.Name, _names,
-                name => new AllyException("ModelNotRecommended", AllyErrorCategory.ObjectNotFound, Messages.NotRecommended(name), Messages.NotRecommendedRemedy)).ToList();
+                name => new AllyException(ErrorIds.ModelNotRecommended, Messages.NotRecommended(name), Messages.NotRecommendedRemedy)).ToList();
             if (picks.Any(p => p.IsLocal))
             {
                 try
@@ -152,27 +149,34 @@ namespace Ally.PowerShell.Commands
                     WriteWarning(Messages.RecommendedInstalledUnknown(ex.Problem));
                 }
             }
+            if (picks.Any(p => !p.IsLocal)) MarkAvailable(picks, fetch: provider == RecommendedModels.HostedProvider);
             WriteObject(picks, true);
         }
 
-        private static AllyException NoInstalledModel(string name) =>
-            new AllyException("ModelNotFound", AllyErrorCategory.ObjectNotFound, Messages.NoInstalledModel(name), Messages.NoInstalledModelRemedy(name));
-
-        /// <summary>Runs a call whose failure leaves nothing to list: an Ally failure stops the command.</summary>
-        private T Call<T>(Func<T> call)
+        /// <summary>
+        /// Says whether the hosted provider's catalog still serves each hosted pick: from the cached
+        /// catalog, fetched only when the user asked for that provider (a local-only user's listing
+        /// never reaches out to a cloud service).
+        /// </summary>
+        private void MarkAvailable(IReadOnlyList<RecommendedModel> picks, bool fetch)
         {
             try
             {
-                return call();
+                ProviderContext context = ResolveProvider(RecommendedModels.HostedProvider, requireKey: false);
+                IReadOnlyList<CompletionItem> catalog = ModelCompletions.Catalog(CompletionCache, context, fetch);
+                RecommendedModels.MarkAvailable(picks, catalog.Select(i => i.Name).ToList());
             }
             catch (AllyException ex)
             {
-                ThrowAllyError(ex);
-                throw; // not reached: ThrowAllyError always throws
+                WriteVerbose(ex.Message);
             }
         }
 
-        private void ThrowArgumentError(string message) =>
-            ThrowAllyError(new AllyException("InvalidParameterCombination", AllyErrorCategory.InvalidArgument, message));
+        private static AllyException NoInstalledModel(string name) =>
+            new AllyException(ErrorIds.ModelNotFound, Messages.NoInstalledModel(name), Messages.NoInstalledModelRemedy(name));
+
+        private void ThrowOnlyFor(string parameter, ProviderCapabilities capability) =>
+            ThrowAllyError(new AllyException(ErrorIds.InvalidParameterCombination,
+                Messages.OnlyFor(parameter, ProviderRegistry.With(capability).Select(p => p.Name))));
     }
 }

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using Ally.PowerShell.Async;
 using Ally.PowerShell.Completers;
+using Ally.Providers;
 
 namespace Ally.PowerShell.Commands
 {
@@ -23,10 +25,10 @@ namespace Ally.PowerShell.Commands
 
         /// <summary>
         /// Where the model lives; bound from piped objects (Get-AllyModel -Recommended), so hosted
-        /// (openrouter) models in a list are skipped: they need no install.
+        /// models in a list are skipped: they need no install.
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet(ModelProviders.Ollama, ModelProviders.OpenRouter, IgnoreCase = true)]
+        [ValidateProvider]
         public string? Provider { get; set; }
 
         /// <summary>Return the installed model.</summary>
@@ -34,11 +36,12 @@ namespace Ally.PowerShell.Commands
         public SwitchParameter PassThru { get; set; }
 
         private readonly List<string> _skipped = new List<string>();
+        private CmdletPump? _pump;
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            if (string.Equals(Provider, ModelProviders.OpenRouter, StringComparison.OrdinalIgnoreCase))
+            if (Provider != null && ProviderRegistry.Find(Provider) is ProviderDescriptor provider && !provider.Can(ProviderCapabilities.Pull))
             {
                 _skipped.AddRange(Name);
                 return;
@@ -56,60 +59,58 @@ namespace Ally.PowerShell.Commands
             if (_skipped.Count > 0) WriteWarning(Messages.HostedModelNotInstallable(string.Join(", ", _skipped.Distinct())));
         }
 
+        private protected override void DisposeCore() => _pump?.Dispose();
+
+        /// <summary>
+        /// Pulls one model on a worker while this thread shows its progress: each line the server sends
+        /// is folded into the pull's state and its bars here, in order. Ctrl+C stops the wait at once;
+        /// the bars are completed whatever happens.
+        /// </summary>
         private void Pull(string name)
         {
+            _pump ??= new CmdletPump(this, CancellationToken, throttleLimit: 1);
             var models = new OllamaModels(OllamaHost);
             var progress = new PullProgress(name);
             var writer = new PullProgressWriter(this, progress);
-            IAsyncEnumerator<PullStatus> lines = models.PullAsync(name, CancellationToken).GetAsyncEnumerator(CancellationToken);
-            Task<bool> next = Task.FromResult(false);
+            bool passThru = PassThru;
             try
             {
                 writer.Update(null);
-                // Driven on the pipeline thread: each line is shown as soon as it arrives, and
-                // Ctrl+C (which cancels the token) returns from the wait at once.
-                while (Await(next = lines.MoveNextAsync().AsTask()))
-                {
-                    writer.Update(progress.Apply(lines.Current));
-                }
-                WriteVerbose($"Installed {name}.");
-            }
-            catch (AllyException ex)
-            {
-                WriteError(ToErrorRecord(ex, name));
-                return;
+                _pump.Start(
+                    async job =>
+                    {
+                        await foreach (PullStatus line in models.PullAsync(name, job.CancellationToken).ConfigureAwait(false))
+                        {
+                            job.Post(line, l => writer.Update(progress.Apply(l)));
+                        }
+                        return passThru ? await InstalledAsync(models, name, job).ConfigureAwait(false) : null;
+                    },
+                    installed =>
+                    {
+                        WriteVerbose($"Installed {name}.");
+                        if (installed != null) WriteObject(installed);
+                    },
+                    failure =>
+                    {
+                        if (failure is AllyException ex) WriteError(ToErrorRecord(ex, name));
+                        else if (failure is OperationCanceledException && CancellationToken.IsCancellationRequested) throw new PipelineStoppedException();
+                        else throw failure;
+                    });
+                _pump.WaitAll();
             }
             finally
             {
                 // A pull that stopped part-way may still have written files: the next completion must ask again.
                 ModelCompletions.ForgetInstalled(CompletionCache, OllamaHost);
                 writer.Complete();
-                // After Ctrl+C the last read may still be winding down (its request is cancelled):
-                // release the pull once it has, without holding up the stop.
-                _ = next.ContinueWith(read =>
-                    {
-                        _ = read.Exception; // seen: a cancelled read's failure is expected
-                        return lines.DisposeAsync().AsTask();
-                    }, TaskScheduler.Default).Unwrap()
-                    .ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             }
-
-            if (PassThru) WriteInstalled(models, name);
         }
 
-        private void WriteInstalled(OllamaModels models, string name)
+        private async Task<ModelInfo?> InstalledAsync(OllamaModels models, string name, PumpJobContext job)
         {
-            try
-            {
-                IReadOnlyList<ModelInfo> installed = Await(models.ListAsync(CancellationToken));
-                ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, installed);
-                ModelInfo? model = installed.FirstOrDefault(m => ModelNames.SameModel(m.Name, name));
-                if (model != null) WriteObject(model);
-            }
-            catch (AllyException ex)
-            {
-                WriteError(ToErrorRecord(ex, name));
-            }
+            IReadOnlyList<ModelInfo> installed = await models.ListAsync(job.CancellationToken).ConfigureAwait(false);
+            job.Post(installed, list => ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, list));
+            return installed.FirstOrDefault(m => ModelNames.SameModel(m.Name, name));
         }
     }
 }

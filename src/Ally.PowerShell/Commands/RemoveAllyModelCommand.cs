@@ -27,7 +27,7 @@ namespace Ally.PowerShell.Commands
                 if (!ShouldProcess(name, Messages.ShouldProcessRemove)) continue;
                 try
                 {
-                    AwaitCompletion(new OllamaModels(OllamaHost).DeleteAsync(name, CancellationToken));
+                    Await(new OllamaModels(OllamaHost).DeleteAsync(name, CancellationToken));
                     _removed = true;
                     WriteVerbose($"Removed {name}.");
                 }

@@ -1,8 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
-using Ally.Configuration;
 using Ally.PowerShell.Completers;
 using Ally.Providers;
 
@@ -15,7 +12,7 @@ namespace Ally.PowerShell.Commands
     [OutputType(typeof(ProviderStatus), typeof(bool))]
     public sealed class TestAllyProviderCommand : AllyCmdlet
     {
-        /// <summary>The provider to check: ollama or openrouter. Default: ALLY_PROVIDER, else ollama.</summary>
+        /// <summary>The provider to check: ollama, openrouter or openai. Default: ALLY_PROVIDER, else ollama.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProviderCompleter))]
         [ValidateNotNullOrEmpty]
@@ -26,7 +23,7 @@ namespace Ally.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? Model { get; set; }
 
-        /// <summary>The API key to check (SecureString; plain text accepted with a warning). Default: OPENROUTER_API_KEY, then the vault in ALLY_SECRET_VAULT.</summary>
+        /// <summary>The API key to check (SecureString; plain text accepted with a warning). Default: the provider's variable, then the vault in ALLY_SECRET_VAULT.</summary>
         [Parameter]
         [SecureStringTransformation]
         [ValidateNotNull]
@@ -39,17 +36,14 @@ namespace Ally.PowerShell.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var parameters = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-            {
-                [SettingsResolver.Provider.Name] = Provider,
-                [SettingsResolver.Model.Name] = Model,
-            };
             ProviderStatus status;
             try
             {
-                (ChatSettings settings, ApiKey? key, _) = ResolveChatSettings(parameters, ApiKey, requireKey: false);
-                WriteVerbose($"Checking {settings.Provider.Value} for model {settings.Model.Value}.");
-                status = Await(ProviderDiagnostics.CheckAsync(settings, key, CancellationToken));
+                // Per record: Provider and Model may come from the pipeline.
+                ChatSettings settings = ChatSettings.Resolve(Configuration.SettingsResolver.Create(BoundSettings()), VaultReader, requireKey: false);
+                WarnAbout(settings.Context);
+                WriteVerbose($"Checking {settings.Provider.Name} for model {settings.Model}.");
+                status = Await(settings.Provider.DiagnoseAsync(settings.Context, settings.Model, CancellationToken));
             }
             catch (AllyException ex)
             {
@@ -57,13 +51,7 @@ namespace Ally.PowerShell.Commands
                 WriteError(ToErrorRecord(ex, Provider));
                 return;
             }
-
-            if (Quiet)
-            {
-                WriteObject(status.Success);
-                return;
-            }
-            WriteObject(status);
+            WriteObject(Quiet ? (object)status.Success : status);
         }
     }
 }

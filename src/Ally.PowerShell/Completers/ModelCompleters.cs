@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Ally.Configuration;
+using Ally.Providers;
 
 namespace Ally.PowerShell.Completers
 {
@@ -21,7 +22,7 @@ namespace Ally.PowerShell.Completers
         {
             try
             {
-                var settings = new SettingsResolver();
+                var settings = SettingsResolver.Create();
                 IEnumerable<CompletionItem> items = Items(settings, CompletionCache.For(settings), fakeBoundParameters);
                 return ModelCompletions.Match(items, wordToComplete)
                     .Select(i => new CompletionResult(Quote(i.Name), i.Name, CompletionResultType.ParameterValue, i.Description))
@@ -37,17 +38,26 @@ namespace Ally.PowerShell.Completers
         /// <summary>The names to offer, before matching what was typed.</summary>
         private protected abstract IEnumerable<CompletionItem> Items(SettingsResolver settings, CompletionCache cache, IDictionary fakeBoundParameters);
 
-        /// <summary>The -Provider already typed on the command line, lower-cased, or null.</summary>
-        private protected static string? BoundProvider(IDictionary fakeBoundParameters) =>
-            fakeBoundParameters["Provider"] is object value ? (value is PSObject ps ? ps.BaseObject : value).ToString()?.Trim().ToLowerInvariant() : null;
+        /// <summary>The provider of the -Provider already typed on the command line, or null.</summary>
+        private protected static ProviderDescriptor? BoundProvider(IDictionary fakeBoundParameters) =>
+            fakeBoundParameters["Provider"] is object value ? ProviderRegistry.Find((value is PSObject ps ? ps.BaseObject : value).ToString()) : null;
 
-        /// <summary>Installed Ollama models of the configured server (only cached ones when not <paramref name="fetch"/>).</summary>
-        private protected static IReadOnlyList<CompletionItem> Installed(SettingsResolver settings, CompletionCache cache, bool fetch = true) =>
-            ModelCompletions.Installed(cache, OllamaHost.Resolve(settings, out _), fetch);
+        /// <summary>
+        /// The model names of <paramref name="provider"/>: the installed models of its server, or its
+        /// catalog (only what is cached when not <paramref name="fetch"/>). A key comes from the
+        /// environment only: completion never asks a vault.
+        /// </summary>
+        private protected static IReadOnlyList<CompletionItem> ModelsOf(ProviderDescriptor provider, SettingsResolver settings, CompletionCache cache, bool fetch = true)
+        {
+            ProviderContext context = ProviderContext.Resolve(provider, settings, readVault: null, requireKey: false);
+            return provider.Can(ProviderCapabilities.InstalledModels)
+                ? ModelCompletions.Installed(cache, context.Endpoint.BaseAddress, fetch)
+                : ModelCompletions.Catalog(cache, context, fetch);
+        }
 
-        /// <summary>The OpenRouter catalog of the configured base address (only a cached one when not <paramref name="fetch"/>).</summary>
-        private protected static IReadOnlyList<CompletionItem> Catalog(SettingsResolver settings, CompletionCache cache, bool fetch = true) =>
-            ModelCompletions.Catalog(cache, OpenRouterAddress.Resolve(settings), fetch);
+        /// <summary>Installed Ollama models of the configured server.</summary>
+        private protected static IReadOnlyList<CompletionItem> Installed(SettingsResolver settings, CompletionCache cache) =>
+            ModelsOf(ProviderRegistry.Ollama, settings, cache);
 
         private static string Quote(string name) =>
             name.IndexOfAny(NeedsQuotes) < 0 ? name : "'" + name.Replace("'", "''") + "'";
@@ -57,23 +67,25 @@ namespace Ally.PowerShell.Completers
 
     /// <summary>
     /// -Model of the chat cmdlets: the models of -Provider when it is given; otherwise those of the
-    /// configured provider (ALLY_PROVIDER, else ollama), then the other provider's if already cached.
+    /// configured provider (ALLY_PROVIDER, else ollama), then the other providers' if already cached.
     /// </summary>
     public sealed class ModelCompleter : ModelNameCompleter
     {
         private protected override IEnumerable<CompletionItem> Items(SettingsResolver settings, CompletionCache cache, IDictionary fakeBoundParameters)
         {
-            string? provider = BoundProvider(fakeBoundParameters);
-            if (provider != null) return provider == ModelProviders.OpenRouter ? Catalog(settings, cache) : Installed(settings, cache);
-            // The other provider's list is offered only from the cache: completing a local model
+            if (BoundProvider(fakeBoundParameters) is ProviderDescriptor asked) return ModelsOf(asked, settings, cache);
+            ProviderDescriptor configured = settings.Resolve(AllySettings.Provider).Value;
+            // The other providers' lists are offered only from the cache: completing a local model
             // must never reach out to a cloud service the user did not ask for.
-            bool openRouter = string.Equals(settings.Resolve(SettingsResolver.Provider).Value?.Trim(), ModelProviders.OpenRouter, StringComparison.OrdinalIgnoreCase);
-            return openRouter
-                ? Catalog(settings, cache).Concat(Cached(() => Installed(settings, cache, fetch: false)))
-                : Installed(settings, cache).Concat(Cached(() => Catalog(settings, cache, fetch: false)));
+            IEnumerable<CompletionItem> items = ModelsOf(configured, settings, cache);
+            foreach (ProviderDescriptor other in ProviderRegistry.All)
+            {
+                if (other != configured) items = items.Concat(Cached(() => ModelsOf(other, settings, cache, fetch: false)));
+            }
+            return items;
         }
 
-        // A bad setting for the other provider must not cost the names of this one.
+        // A bad setting for another provider must not cost the names of this one.
         private static IReadOnlyList<CompletionItem> Cached(Func<IReadOnlyList<CompletionItem>> list)
         {
             try
@@ -96,7 +108,7 @@ namespace Ally.PowerShell.Completers
             {
                 return RecommendedModels.Get(provider: BoundProvider(fakeBoundParameters)).Select(r => new CompletionItem(r.Name, r.Description));
             }
-            return BoundProvider(fakeBoundParameters) == ModelProviders.OpenRouter ? Catalog(settings, cache) : Installed(settings, cache);
+            return ModelsOf(BoundProvider(fakeBoundParameters) ?? ProviderRegistry.Ollama, settings, cache);
         }
     }
 
@@ -111,7 +123,7 @@ namespace Ally.PowerShell.Completers
     public sealed class InstallableModelCompleter : ModelNameCompleter
     {
         private protected override IEnumerable<CompletionItem> Items(SettingsResolver settings, CompletionCache cache, IDictionary fakeBoundParameters) =>
-            ModelCompletions.Installable(cache, OllamaHost.Resolve(settings, out _));
+            ModelCompletions.Installable(cache, ProviderContext.Resolve(ProviderRegistry.Ollama, settings, null, false).Endpoint.BaseAddress);
     }
 
     /// <summary>-SupportedParameter of Get-AllyModel: OpenRouter's request-parameter vocabulary.</summary>

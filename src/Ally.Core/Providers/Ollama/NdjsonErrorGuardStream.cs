@@ -6,9 +6,10 @@ using System.Threading.Tasks;
 namespace Ally.Providers.Ollama
 {
     /// <summary>
-    /// A read-only pass-through over an NDJSON body that hands out whole lines only, and throws
-    /// <see cref="OllamaResponseException"/> when the next line is an <c>{"error":…}</c> line —
-    /// after every line before it has been delivered, so nothing received is lost. Cancelling the
+    /// A read-only pass-through over an NDJSON body (read by OllamaSharp: pulls) that hands out whole
+    /// lines only, and throws <see cref="OllamaResponseException"/> when the next line is an
+    /// <c>{"error":…}</c> line or not JSON at all — after every line before it has been delivered, so
+    /// nothing received is lost. Cancelling the
     /// request token disposes the body, which aborts a read stalled on a silent server.
     /// </summary>
     internal sealed class NdjsonErrorGuardStream : Stream
@@ -75,8 +76,9 @@ namespace Ally.Providers.Ollama
 
         private void Check(int offset, int length)
         {
-            string? error = OllamaErrorHandler.TryReadErrorLine(new ReadOnlySpan<byte>(_buffer, offset, length));
-            if (error != null) throw new OllamaResponseException(null, error, midStream: true);
+            var line = new ReadOnlySpan<byte>(_buffer, offset, length);
+            // Blank lines carry nothing; every other line must be a JSON object.
+            foreach (byte b in line) if (b != (byte)' ' && b != (byte)'\r' && b != (byte)'\n' && b != (byte)'\t') { OllamaErrorHandler.CheckLine(line); return; }
         }
 
         private async Task FillAsync(CancellationToken cancellationToken)

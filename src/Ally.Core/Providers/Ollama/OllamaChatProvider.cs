@@ -1,165 +1,179 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using OllamaSharp.Models;
-using OllamaSharp.Models.Chat;
-using OllamaChatRequest = OllamaSharp.Models.Chat.ChatRequest;
-using OllamaChatRole = OllamaSharp.Models.Chat.ChatRole;
-using OllamaMessage = OllamaSharp.Models.Chat.Message;
+using Ally.Http;
 
 namespace Ally.Providers.Ollama
 {
     /// <summary>
-    /// Chat with a local (or remote) Ollama server through OllamaSharp, on Ally's own HttpClient.
-    /// Always streams on the wire: that keeps memory flat, lets Ctrl+C stop generation, and lets a
-    /// mid-stream error line be seen.
+    /// Chat with an Ollama server over /api/chat, with Ally's own JSON: the request is written with
+    /// <see cref="Utf8JsonWriter"/> and each NDJSON line is read in place with <see cref="Utf8JsonReader"/>.
+    /// Always streams on the wire: memory stays flat, Ctrl+C stops generation, and an error line or a
+    /// malformed line in the middle of the answer is seen (OllamaSharp would swallow both).
     /// </summary>
-    public sealed class OllamaChatProvider : IChatProvider
+    internal sealed class OllamaChatProvider : IChatProvider
     {
-        /// <summary>The provider's name.</summary>
-        public const string ProviderName = "ollama";
-
+        private const string ChatPath = "api/chat";
         private readonly OllamaConnection _connection;
 
-        /// <summary>Creates a provider for the Ollama server at <paramref name="host"/> (normalised, ending in '/').</summary>
-        public OllamaChatProvider(Uri host)
+        public OllamaChatProvider(ProviderContext context)
         {
-            Host = host;
-            _connection = OllamaConnection.For(host);
+            Name = context.Provider.Name;
+            _connection = OllamaConnection.For(context.Endpoint.BaseAddress);
         }
 
-        /// <inheritdoc />
-        public string Name => ProviderName;
+        public string Name { get; }
 
-        /// <summary>The server's base address.</summary>
-        public Uri Host { get; }
-
-        /// <inheritdoc />
-        public void Validate(ChatRequest request) => BuildOptions(request);
-
-        /// <inheritdoc />
         public async Task CompleteAsync(ChatRequest request, ChatAccumulator answer, CancellationToken cancellationToken)
         {
-            var wire = new OllamaChatRequest
-            {
-                Model = request.Model,
-                Messages = request.Messages.Select(ToOllama).ToList(),
-                Options = BuildOptions(request),
-                Stream = true,
-            };
-
-            OllamaConnection.FlowCancellation(cancellationToken);
+            using HttpResponseMessage response = await _connection.PostStreamAsync(ChatPath, json => WriteRequest(json, request), request.Model, cancellationToken)
+                .ConfigureAwait(false);
             try
             {
-                await foreach (ChatResponseStream? chunk in _connection.Client.ChatAsync(wire, cancellationToken).ConfigureAwait(false))
+                using Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                var reader = new NdjsonReader(body);
+                while (!answer.IsDone && await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (chunk is null) continue;
-                    OllamaMessage? message = chunk.Message;
-                    if (message != null)
-                    {
-                        answer.AppendThinking(message.Thinking);
-                        answer.AppendContent(message.Content);
-                    }
-                    if (chunk is ChatDoneResponseStream done)
-                    {
-                        answer.IsDone = true;
-                        answer.FinishReason = string.IsNullOrEmpty(done.DoneReason) ? "stop" : done.DoneReason;
-                        answer.PromptTokens = done.PromptEvalCount;
-                        answer.CompletionTokens = done.EvalCount;
-                        answer.TotalDuration = FromNanoseconds(done.TotalDuration);
-                        answer.LoadDuration = FromNanoseconds(done.LoadDuration);
-                        answer.PromptDuration = FromNanoseconds(done.PromptEvalDuration);
-                        answer.CompletionDuration = FromNanoseconds(done.EvalDuration);
-                    }
-                    if (!string.IsNullOrEmpty(chunk.Model)) answer.Model = chunk.Model;
+                    ApplyLine(reader.Line, answer);
                 }
             }
-            catch (Exception ex) when (_connection.Failure(ex, request.Model, cancellationToken, answer.HasReceived, lostRemedy: Messages.PartialKeptRemedy) is AllyException failure)
+            catch (OllamaResponseException ex)
             {
-                throw failure;
+                throw OllamaErrors.FromResponse(ex, _connection.Host, ChatPath, request.Model);
             }
-            catch (Exception ex) when (ex is System.IO.IOException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
             {
-                throw Truncated(ex);
+                // A read aborted by the cancellation may surface as an I/O error: it is the cancellation.
+                throw new OperationCanceledException(cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+            {
+                if (!answer.HasReceived) throw _connection.ConnectionFailure(ex);
+                throw ChatFailures.Truncated("Ollama", answer, ex);
             }
 
-            if (!answer.IsDone) throw Truncated(null);
+            if (!answer.IsDone) throw ChatFailures.Truncated("Ollama", answer, null);
         }
 
-        private AllyException Truncated(Exception? inner) =>
-            new AllyException("StreamTruncated", AllyErrorCategory.ProviderError, Messages.StreamTruncated("Ollama"), Messages.PartialKeptRemedy, inner);
-
-        private static OllamaMessage ToOllama(ChatMessage m)
+        private static void WriteRequest(Utf8JsonWriter json, ChatRequest request)
         {
-            OllamaChatRole role = m.Role switch
+            json.WriteStartObject();
+            json.WriteString("model", request.Model);
+            json.WriteStartArray("messages");
+            foreach (ChatMessage m in request.Messages)
             {
-                ChatMessage.Roles.System => OllamaChatRole.System,
-                ChatMessage.Roles.Assistant => OllamaChatRole.Assistant,
-                "tool" => OllamaChatRole.Tool,
-                _ => OllamaChatRole.User,
-            };
-            return new OllamaMessage(role, m.Content) { Thinking = m.Thinking };
-        }
-
-        private static TimeSpan? FromNanoseconds(long ns) => ns > 0 ? TimeSpan.FromTicks(ns / 100) : (TimeSpan?)null;
-
-        /// <summary>Ollama's option names (its JSON names) mapped to OllamaSharp's typed properties.</summary>
-        private static readonly Dictionary<string, System.Reflection.PropertyInfo> OptionProperties =
-            typeof(RequestOptions).GetProperties()
-                .Select(p => (Property: p, Name: p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false)
-                    .Cast<System.Text.Json.Serialization.JsonPropertyNameAttribute>().FirstOrDefault()?.Name))
-                .Where(x => x.Name != null)
-                .ToDictionary(x => x.Name!, x => x.Property, StringComparer.OrdinalIgnoreCase);
-
-        /// <summary>The names -Options accepts, sorted (for messages and completion).</summary>
-        public static IReadOnlyList<string> OptionNames { get; } = OptionProperties.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-
-        private static RequestOptions? BuildOptions(ChatRequest request)
-        {
-            var options = new RequestOptions();
-            bool any = false;
-            if (request.Options != null)
-            {
-                foreach (KeyValuePair<string, object?> pair in request.Options)
-                {
-                    if (!OptionProperties.TryGetValue(pair.Key, out System.Reflection.PropertyInfo? property))
-                    {
-                        throw new AllyException("UnknownOllamaOption", AllyErrorCategory.InvalidArgument, Messages.UnknownOllamaOption(pair.Key, OptionNames));
-                    }
-                    property.SetValue(options, ConvertOption(pair.Key, pair.Value, property.PropertyType));
-                    any = true;
-                }
+                json.WriteStartObject();
+                json.WriteString("role", m.Role);
+                json.WriteString("content", m.Content);
+                if (m.Thinking != null) json.WriteString("thinking", m.Thinking);
+                json.WriteEndObject();
             }
-            if (request.MaxTokens is int max) { options.NumPredict = max; any = true; }
-            if (request.Temperature is double t) { options.Temperature = (float)t; any = true; }
-            return any ? options : null;
+            json.WriteEndArray();
+            json.WriteBoolean("stream", true);
+            OllamaOptions.Write(json, request);
+            json.WriteEndObject();
         }
 
-        private static object? ConvertOption(string key, object? value, Type target)
+        /// <summary>Applies one NDJSON line of /api/chat to the answer; an error line or a malformed line throws <see cref="OllamaResponseException"/>.</summary>
+        internal static void ApplyLine(ReadOnlySpan<byte> line, ChatAccumulator answer)
         {
-            if (value is null) return null;
-            Type type = Nullable.GetUnderlyingType(target) ?? target;
+            string? error = null;
             try
             {
-                if (type == typeof(string[]))
+                var reader = new Utf8JsonReader(line);
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    return value is System.Collections.IEnumerable list && !(value is string)
-                        ? list.Cast<object?>().Select(o => Convert.ToString(o, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToArray()
-                        : new[] { Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty };
+                    if (reader.ValueTextEquals(Message))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.StartObject) ReadMessage(ref reader, answer);
+                        else reader.Skip();
+                    }
+                    else if (reader.ValueTextEquals(Model)) answer.Model = ReadString(ref reader) ?? answer.Model;
+                    else if (reader.ValueTextEquals(Done)) { reader.Read(); if (reader.TokenType == JsonTokenType.True) answer.IsDone = true; }
+                    else if (reader.ValueTextEquals(DoneReason)) answer.FinishReason = ReadString(ref reader);
+                    else if (reader.ValueTextEquals(PromptEvalCount)) answer.PromptTokens = (int?)ReadLong(ref reader);
+                    else if (reader.ValueTextEquals(EvalCount)) answer.CompletionTokens = (int?)ReadLong(ref reader);
+                    else if (reader.ValueTextEquals(TotalDuration)) answer.TotalDuration = Nanoseconds(ReadLong(ref reader));
+                    else if (reader.ValueTextEquals(LoadDuration)) answer.LoadDuration = Nanoseconds(ReadLong(ref reader));
+                    else if (reader.ValueTextEquals(PromptEvalDuration)) answer.PromptDuration = Nanoseconds(ReadLong(ref reader));
+                    else if (reader.ValueTextEquals(EvalDuration)) answer.CompletionDuration = Nanoseconds(ReadLong(ref reader));
+                    else if (reader.ValueTextEquals(Error))
+                    {
+                        reader.Read();
+                        error = reader.TokenType == JsonTokenType.String ? reader.GetString() : "the server reported an error";
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
                 }
-                if (type == typeof(bool) && value is string s) return bool.Parse(s);
-                object converted = Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
-                if ((type == typeof(int) || type == typeof(long)) && Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) % 1 != 0)
-                    throw new FormatException();
-                return converted;
+                if (reader.TokenType != JsonTokenType.EndObject) throw new JsonException();
             }
-            catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException)
+            catch (JsonException)
             {
-                throw new AllyException("InvalidOllamaOption", AllyErrorCategory.InvalidArgument,
-                    Messages.InvalidOllamaOptionValue(key, value, type == typeof(string[]) ? "list of strings" : type.Name.ToLowerInvariant()));
+                throw OllamaErrorHandler.Malformed(line);
+            }
+            catch (InvalidOperationException)
+            {
+                // A value of the wrong JSON type (a number where text belongs, …).
+                throw OllamaErrorHandler.Malformed(line);
+            }
+            if (error != null) throw new OllamaResponseException(null, null, new ErrorBody { Message = Messages.Excerpt(error) }, midStream: true);
+            if (answer.IsDone && string.IsNullOrEmpty(answer.FinishReason)) answer.FinishReason = "stop";
+        }
+
+        private static void ReadMessage(ref Utf8JsonReader reader, ChatAccumulator answer)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(Content)) answer.AppendContent(ReadString(ref reader));
+                else if (reader.ValueTextEquals(Thinking)) answer.AppendThinking(ReadString(ref reader));
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
             }
         }
+
+        private static string? ReadString(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            string? value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            reader.Skip();
+            return value;
+        }
+
+        private static long? ReadLong(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            long? value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long number) ? number : (long?)null;
+            reader.Skip();
+            return value;
+        }
+
+        private static TimeSpan? Nanoseconds(long? ns) => ns is long n && n > 0 ? TimeSpan.FromTicks(n / 100) : (TimeSpan?)null;
+
+        private static readonly byte[] Message = Encoding.UTF8.GetBytes("message");
+        private static readonly byte[] Model = Encoding.UTF8.GetBytes("model");
+        private static readonly byte[] Done = Encoding.UTF8.GetBytes("done");
+        private static readonly byte[] DoneReason = Encoding.UTF8.GetBytes("done_reason");
+        private static readonly byte[] PromptEvalCount = Encoding.UTF8.GetBytes("prompt_eval_count");
+        private static readonly byte[] EvalCount = Encoding.UTF8.GetBytes("eval_count");
+        private static readonly byte[] TotalDuration = Encoding.UTF8.GetBytes("total_duration");
+        private static readonly byte[] LoadDuration = Encoding.UTF8.GetBytes("load_duration");
+        private static readonly byte[] PromptEvalDuration = Encoding.UTF8.GetBytes("prompt_eval_duration");
+        private static readonly byte[] EvalDuration = Encoding.UTF8.GetBytes("eval_duration");
+        private static readonly byte[] Error = Encoding.UTF8.GetBytes("error");
+        private static readonly byte[] Content = Encoding.UTF8.GetBytes("content");
+        private static readonly byte[] Thinking = Encoding.UTF8.GetBytes("thinking");
     }
 }

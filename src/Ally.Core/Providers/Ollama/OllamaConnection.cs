@@ -1,31 +1,40 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Http;
 using OllamaSharp;
+using OllamaSharp.Models;
 
 namespace Ally.Providers.Ollama
 {
     /// <summary>
     /// One Ollama server as Ally talks to it: the shared HttpClient (with <see cref="OllamaErrorHandler"/>
-    /// under it) and OllamaSharp client for that address, plain JSON calls for the endpoints where
-    /// OllamaSharp drops fields, and the translation of every failure into an <see cref="AllyException"/>.
-    /// Chat and model management both go through here, so they fail the same way.
+    /// under it), Ally's own JSON requests (chat, lists, details), OllamaSharp for pull and delete, and
+    /// the translation of every failure into an <see cref="AllyException"/> — one connection-failure
+    /// mapper and one status mapper (<see cref="OllamaErrors"/>), so chat, model management and
+    /// diagnostics fail the same way. Every call takes its cancellation token and makes it reach the
+    /// body read itself; callers have nothing else to remember.
     /// </summary>
     internal sealed class OllamaConnection
     {
         private static readonly ConcurrentDictionary<string, OllamaConnection> Connections =
             new ConcurrentDictionary<string, OllamaConnection>(StringComparer.Ordinal);
+        private static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json");
+
+        private readonly Lazy<OllamaApiClient> _client;
 
         private OllamaConnection(Uri host)
         {
             Host = host;
-            Http = AllyHttp.For(OllamaChatProvider.ProviderName, host, inner => new OllamaErrorHandler(inner));
-            Client = new OllamaApiClient(Http);
+            Http = AllyHttp.For("ollama", host, inner => new OllamaErrorHandler(inner));
+            // Built on first pull or delete only: OllamaSharp brings Microsoft.Extensions.AI with it.
+            _client = new Lazy<OllamaApiClient>(() => new OllamaApiClient(Http));
         }
 
         /// <summary>The session's connection to the server at <paramref name="host"/> (normalised, ending in '/').</summary>
@@ -36,15 +45,6 @@ namespace Ally.Providers.Ollama
 
         /// <summary>Ally's HttpClient for the server (no client-wide timeout; errors keep the server's text).</summary>
         public HttpClient Http { get; }
-
-        /// <summary>OllamaSharp over <see cref="Http"/>.</summary>
-        public OllamaApiClient Client { get; }
-
-        /// <summary>
-        /// Makes <paramref name="cancellationToken"/> able to abort a streamed body of a request sent
-        /// after this call in the same async flow (see <see cref="OllamaErrorHandler.RequestCancellation"/>).
-        /// </summary>
-        public static void FlowCancellation(CancellationToken cancellationToken) => OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
 
         /// <summary>Sends a request and parses the JSON answer; failures come back as <see cref="AllyException"/>s.</summary>
         /// <param name="method">GET, POST, DELETE.</param>
@@ -57,7 +57,6 @@ namespace Ally.Providers.Ollama
         public async Task<JsonDocument?> SendJsonAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, string? model,
             string? notFoundRemedy, CancellationToken cancellationToken)
         {
-            FlowCancellation(cancellationToken);
             try
             {
                 using var request = new HttpRequestMessage(method, path);
@@ -71,7 +70,52 @@ namespace Ally.Providers.Ollama
                 buffer.Position = 0;
                 return JsonDocument.Parse(buffer);
             }
-            catch (Exception ex) when (Failure(ex, model, cancellationToken, notFoundRemedy: notFoundRemedy) is AllyException failure)
+            catch (Exception ex) when (Failure(ex, path, model, cancellationToken, notFoundRemedy: notFoundRemedy) is AllyException failure)
+            {
+                throw failure;
+            }
+        }
+
+        /// <summary>
+        /// Posts a streaming request and returns the response once its headers are in (status checked);
+        /// the caller reads the NDJSON body itself, with <see cref="NdjsonReader"/>.
+        /// </summary>
+        public async Task<HttpResponseMessage> PostStreamAsync(string path, Action<Utf8JsonWriter> body, string model, CancellationToken cancellationToken)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(body) };
+#pragma warning disable CS0618 // HttpRequestMessage.Options does not exist on netstandard2.0
+            request.Properties[OllamaErrorHandler.RawBodyProperty] = true;
+#pragma warning restore CS0618
+            try
+            {
+                return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Failure(ex, path, model, cancellationToken) is AllyException failure)
+            {
+                throw failure;
+            }
+            finally
+            {
+                request.Dispose();
+            }
+        }
+
+        /// <summary>Pulls a model through OllamaSharp; each line as the server sent it (error and malformed lines throw <see cref="OllamaResponseException"/>).</summary>
+        public IAsyncEnumerable<PullModelResponse?> PullAsync(string model, CancellationToken cancellationToken)
+        {
+            OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
+            return _client.Value.PullModelAsync(new PullModelRequest { Model = model, Stream = true }, cancellationToken);
+        }
+
+        /// <summary>Deletes a model through OllamaSharp.</summary>
+        public async Task DeleteAsync(string model, string notFoundRemedy, CancellationToken cancellationToken)
+        {
+            OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
+            try
+            {
+                await _client.Value.DeleteModelAsync(new DeleteModelRequest { Model = model }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Failure(ex, "api/delete", model, cancellationToken, notFoundRemedy: notFoundRemedy) is AllyException failure)
             {
                 throw failure;
             }
@@ -81,82 +125,51 @@ namespace Ally.Providers.Ollama
         {
             var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer)) write(writer);
-            var content = new ByteArrayContent(buffer.ToArray());
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
+            content.Headers.ContentType = JsonType;
             return content;
         }
 
         /// <summary>
-        /// The Ally failure for an exception from a call to this server, or null when it is not one
-        /// to translate (a cancellation the caller asked for, or an exception that is already Ally's).
+        /// The Ally failure for an exception from a call to this server, or null when it is not one to
+        /// translate (a cancellation the caller asked for, or an exception that is already Ally's).
         /// </summary>
         /// <param name="ex">What was thrown.</param>
+        /// <param name="path">The endpoint called (for "this is not Ollama").</param>
         /// <param name="model">The model the call was about.</param>
         /// <param name="cancellationToken">The call's token.</param>
-        /// <param name="received">True when part of an answer had arrived (a broken connection is then "lost", not "unreachable").</param>
         /// <param name="notFoundRemedy">What to suggest on a 404, when not the default "install it".</param>
-        /// <param name="lostRemedy">What to suggest when the connection broke after something arrived.</param>
-        public AllyException? Failure(Exception ex, string? model, CancellationToken cancellationToken, bool received = false,
-            string? notFoundRemedy = null, string? lostRemedy = null)
+        public AllyException? Failure(Exception ex, string path, string? model, CancellationToken cancellationToken, string? notFoundRemedy = null)
         {
             switch (ex)
             {
                 case OllamaResponseException response:
-                    return Translate(response, model ?? string.Empty, notFoundRemedy);
-                case HttpRequestException request when !cancellationToken.IsCancellationRequested:
-                    return ConnectionFailure(request, received, lostRemedy);
+                    return OllamaErrors.FromResponse(response, Host, path, model ?? string.Empty, notFoundRemedy);
+                case OperationCanceledException:
+                case AllyException:
+                    return null;
+                case HttpRequestException or IOException when !cancellationToken.IsCancellationRequested:
+                    return ConnectionFailure(ex);
                 case JsonException json:
-                    return new AllyException("InvalidResponse", AllyErrorCategory.InvalidData, Messages.InvalidResponse("Ollama", json.Message), null, json);
+                    return new AllyException(ErrorIds.InvalidResponse, Messages.InvalidResponse("Ollama"), Messages.InvalidResponseRemedy, json);
                 default:
                     return null;
             }
         }
 
-        /// <summary>A failed connection: "unreachable" (start Ollama) before anything arrived, "lost" (with <paramref name="lostRemedy"/>) after.</summary>
-        public AllyException ConnectionFailure(HttpRequestException ex, bool received, string? lostRemedy)
+        /// <summary>
+        /// A connection that failed before any of the answer arrived: "unreachable" (start Ollama, check
+        /// OLLAMA_HOST) only when the server could not be reached at all; otherwise "lost" — transient,
+        /// retried. (A break after part of the answer is the caller's: the partial answer goes with it.)
+        /// </summary>
+        public AllyException ConnectionFailure(Exception ex)
         {
-            string reason = HttpErrors.Reason(ex);
-            if (received || !HttpErrors.IsConnectFailure(ex))
+            string reason = HttpFailures.Reason(ex);
+            if (!HttpFailures.IsUnreachable(ex))
             {
-                // Ollama was there and the connection broke: telling the user to start it would mislead.
-                // Transient: worth a retry, as long as nothing had arrived (ChatService's rule).
-                return new AllyException("ConnectionLost", AllyErrorCategory.ConnectionError, Messages.ConnectionLost("Ollama", Host, reason),
-                    received ? lostRemedy : null, ex) { IsTransient = true };
+                return new AllyException(ErrorIds.ConnectionLost, Messages.ConnectionLost(Messages.WithAddress("Ollama", Host), reason), Messages.ConnectionLostRemedy, ex);
             }
-            return new AllyException("OllamaUnreachable", AllyErrorCategory.ConnectionError, Messages.OllamaUnreachable(Host, reason),
-                Messages.OllamaUnreachableRemedy, ex);
-        }
-
-        /// <summary>Maps Ollama's own errors to Ally's, keeping the server's text.</summary>
-        /// <param name="ex">The server's error.</param>
-        /// <param name="model">The model the request was about.</param>
-        /// <param name="notFoundRemedy">What to suggest on a 404; by default, installing <paramref name="model"/>.</param>
-        public static AllyException Translate(OllamaResponseException ex, string model, string? notFoundRemedy = null)
-        {
-            AllyException result;
-            if (ex.MidStream)
-            {
-                result = new AllyException("StreamError", AllyErrorCategory.ProviderError, Messages.StreamError("Ollama", ex.ServerMessage),
-                    Messages.PartialKeptRemedy, ex);
-            }
-            else
-            {
-                int status = ex.StatusCode ?? 0;
-                string text = Messages.OllamaError(status, ex.ServerMessage);
-                result = status switch
-                {
-                    404 => new AllyException("ModelNotFound", AllyErrorCategory.ObjectNotFound, text, notFoundRemedy ?? Messages.ModelNotFoundRemedy(model), ex),
-                    400 => new AllyException("InvalidRequest", AllyErrorCategory.InvalidArgument, text, null, ex),
-                    401 or 403 => new AllyException("AccessDenied", AllyErrorCategory.PermissionDenied, text, null, ex),
-                    503 => new AllyException("ServerBusy", AllyErrorCategory.ResourceBusy, text, Messages.ServerBusyRemedy, ex) { IsTransient = true },
-                    429 => new AllyException("RateLimited", AllyErrorCategory.ResourceBusy, text, null, ex) { IsTransient = true },
-                    _ => new AllyException("ProviderError", AllyErrorCategory.ProviderError, text, null, ex),
-                };
-            }
-            result.ServerMessage = ex.ServerMessage;
-            result.StatusCode = ex.StatusCode;
-            result.RetryAfter = ex.RetryAfter;
-            return result;
+            return new AllyException(ErrorIds.OllamaUnreachable, Messages.OllamaUnreachable(Host, reason), Messages.OllamaUnreachableRemedy, ex);
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Http;
 
 namespace Ally.Providers.Ollama
 {
@@ -20,10 +21,14 @@ namespace Ally.Providers.Ollama
 
         /// <summary>
         /// The caller's token for the request being sent. HttpClient hands the handler a linked token
-        /// that it disposes once headers arrive, so a streamed body could no longer be aborted by it;
-        /// the provider sets this (it flows with the async call) so the body stays cancellable.
+        /// that it disposes once headers arrive, so a streamed body read by OllamaSharp (which reads
+        /// without a token) could no longer be aborted by it; <see cref="OllamaConnection"/> sets this
+        /// before each OllamaSharp call (it flows with the async call) so the body stays cancellable.
         /// </summary>
         internal static readonly AsyncLocal<CancellationToken> RequestCancellation = new AsyncLocal<CancellationToken>();
+
+        /// <summary>Marks a request whose NDJSON body Ally reads itself (no guard stream needed).</summary>
+        internal const string RawBodyProperty = "Ally.RawBody";
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -33,15 +38,18 @@ namespace Ally.Providers.Ollama
                 using (response)
                 {
                     string body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    throw new OllamaResponseException((int)response.StatusCode, ReadErrorText(body, response.ReasonPhrase), midStream: false)
+                    throw new OllamaResponseException((int)response.StatusCode, response.ReasonPhrase, ErrorBody.Parse(body, response.ReasonPhrase), midStream: false)
                     {
-                        RetryAfter = Ally.Http.HttpErrors.RetryAfter(response),
+                        RetryAfter = HttpFailures.RetryAfter(response),
                     };
                 }
             }
 
+#pragma warning disable CS0618 // HttpRequestMessage.Options does not exist on netstandard2.0
+            bool raw = request.Properties.ContainsKey(RawBodyProperty);
+#pragma warning restore CS0618
             string? mediaType = response.Content?.Headers.ContentType?.MediaType;
-            if (response.Content != null && string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
+            if (!raw && response.Content != null && string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
             {
                 Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var guarded = new StreamContent(new NdjsonErrorGuardStream(body, RequestCancellation.Value));
@@ -51,59 +59,41 @@ namespace Ally.Providers.Ollama
             return response;
         }
 
-        /// <summary>The <c>error</c> string of an Ollama error body, or the raw body when it is not one.</summary>
-        internal static string ReadErrorText(string body, string? reasonPhrase)
+        /// <summary>
+        /// Checks one NDJSON line: an <c>{"error":…}</c> line or a line that is not JSON throws
+        /// <see cref="OllamaResponseException"/> (mid-stream); any other line passes.
+        /// </summary>
+        internal static void CheckLine(ReadOnlySpan<byte> line)
         {
-            string trimmed = body.Trim();
-            if (trimmed.StartsWith("{", StringComparison.Ordinal))
-            {
-                try
-                {
-                    using JsonDocument doc = JsonDocument.Parse(trimmed);
-                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out JsonElement error))
-                    {
-                        return error.ValueKind == JsonValueKind.String ? error.GetString() ?? string.Empty : error.GetRawText();
-                    }
-                }
-                catch (JsonException)
-                {
-                    // Not JSON after all: fall through to the raw text.
-                }
-            }
-            return trimmed.Length > 0 ? trimmed : reasonPhrase ?? "no details";
-        }
-
-        /// <summary>If <paramref name="line"/> is an Ollama error line, its message; otherwise null.</summary>
-        internal static string? TryReadErrorLine(ReadOnlySpan<byte> line)
-        {
-            // Cheap pre-filter: in a normal chunk the bytes "error" with a closing quote only appear as
-            // a property name — inside a string value the quotes would be escaped.
-            if (line.IndexOf(ErrorProperty) < 0) return null;
+            string? error = null;
             try
             {
                 var reader = new Utf8JsonReader(line);
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     bool isError = reader.ValueTextEquals(ErrorName);
                     reader.Read();
-                    if (isError)
+                    if (isError && error is null)
                     {
-                        return reader.TokenType == JsonTokenType.String
-                            ? reader.GetString()
-                            : Encoding.UTF8.GetString(line.ToArray());
+                        error = reader.TokenType == JsonTokenType.String ? reader.GetString() : Encoding.UTF8.GetString(line.ToArray());
                     }
                     reader.Skip();
                 }
+                if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new JsonException();
             }
             catch (JsonException)
             {
-                // A malformed line is OllamaSharp's to report.
+                throw Malformed(line);
             }
-            return null;
+            if (error != null) throw new OllamaResponseException(null, null, new ErrorBody { Message = Messages.Excerpt(error) }, midStream: true);
         }
 
-        private static readonly byte[] ErrorProperty = Encoding.UTF8.GetBytes("\"error\"");
+        /// <summary>The failure for a stream line that is not JSON, with a short excerpt of it.</summary>
+        internal static OllamaResponseException Malformed(ReadOnlySpan<byte> line) =>
+            new OllamaResponseException(null, null, new ErrorBody { Message = Messages.MalformedLine }, midStream: true,
+                malformedLine: Messages.Excerpt(Encoding.UTF8.GetString(line.ToArray()), 120));
+
         private static readonly byte[] ErrorName = Encoding.UTF8.GetBytes("error");
     }
 }

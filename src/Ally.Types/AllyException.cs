@@ -3,34 +3,38 @@ using System;
 namespace Ally
 {
     /// <summary>
-    /// The one exception type Ally's library throws for failures a user can act on. It carries a
-    /// stable error id, a category, the remedy, and whatever part of an answer had already arrived.
+    /// The one exception type Ally throws for failures a user can act on. It carries a stable error id
+    /// from <see cref="ErrorIds"/>, a category, the remedy, and whatever part of an answer had
+    /// already arrived. Scripts can <c>catch [Ally.AllyException]</c>.
     /// </summary>
     public class AllyException : Exception
     {
-        /// <summary>Creates an Ally failure.</summary>
-        public AllyException(string errorId, AllyErrorCategory category, string message, string? remedy = null, Exception? innerException = null)
+        /// <summary>Creates an Ally failure of the kind <paramref name="id"/> names.</summary>
+        public AllyException(AllyErrorId id, string message, string? remedy = null, Exception? innerException = null)
             : base(remedy is null ? message : message + " " + remedy, innerException)
         {
-            ErrorId = errorId;
-            Category = category;
+            Id = id ?? throw new ArgumentNullException(nameof(id));
             Remedy = remedy;
             Problem = message;
+            IsTransient = id.IsTransient;
         }
+
+        /// <summary>The entry of the error catalogue.</summary>
+        public AllyErrorId Id { get; }
 
         /// <summary>What went wrong, without the remedy.</summary>
         public string Problem { get; }
 
         /// <summary>Stable PascalCase id, used as the ErrorRecord's FullyQualifiedErrorId.</summary>
-        public string ErrorId { get; }
+        public string ErrorId => Id.Name;
 
         /// <summary>What kind of failure this is.</summary>
-        public AllyErrorCategory Category { get; }
+        public AllyErrorCategory Category => Id.Category;
 
         /// <summary>What the user can do about it (also part of <see cref="Exception.Message"/>).</summary>
         public string? Remedy { get; }
 
-        /// <summary>The server's own error text, when the server sent one.</summary>
+        /// <summary>The server's own error text (shortened), when the server sent one.</summary>
         public string? ServerMessage { get; internal set; }
 
         /// <summary>HTTP status code of the failed response, when there was one.</summary>

@@ -45,8 +45,9 @@ namespace Ally
     public sealed class RecommendedModel
     {
         internal RecommendedModel(string name, string provider, ModelTier tier, ModelUseCase? useCase, string? parameterSize,
-            IReadOnlyList<string> variants, long? downloadSize, string? memoryRequired, string description, string? cost)
+            IReadOnlyList<string> variants, long? downloadSize, string? memoryRequired, string description, string? cost, bool isLocal)
         {
+            IsLocal = isLocal;
             Name = name;
             Provider = provider;
             Tier = tier;
@@ -83,7 +84,13 @@ namespace Ally
         public bool? IsInstalled { get; internal set; }
 
         /// <summary>True for a model that runs locally (and can be installed).</summary>
-        public bool IsLocal => string.Equals(Provider, ModelProviders.Ollama, StringComparison.Ordinal);
+        public bool IsLocal { get; }
+
+        /// <summary>
+        /// For a hosted model, whether the provider's catalog still lists it (models are retired over
+        /// time); null for local models, or when the catalog could not be read.
+        /// </summary>
+        public bool? IsAvailable { get; internal set; }
 
         /// <summary>The model's name.</summary>
         public override string ToString() => Name;

@@ -42,6 +42,9 @@ namespace Ally
             return string.Format(CultureInfo.InvariantCulture, "{0}%/{1}% CPU/GPU", 100 - gpu, gpu);
         }
 
+        /// <summary>When a loaded model unloads, from now: "4 minutes from now", "Forever".</summary>
+        public static string Until(DateTimeOffset? expiresAt) => Until(expiresAt, DateTimeOffset.Now);
+
         /// <summary>When a loaded model unloads, relative to <paramref name="now"/>: "4 minutes from now", "Forever", "Stopping...".</summary>
         public static string Until(DateTimeOffset? expiresAt, DateTimeOffset now)
         {
@@ -73,7 +76,7 @@ namespace Ally
         /// tokens (30). Null for a missing, unreadable or negative value: OpenRouter marks prices that
         /// vary per request (its auto router) with "-1".
         /// </summary>
-        public static decimal? PerMillionTokens(string? perToken)
+        internal static decimal? PerMillionTokens(string? perToken)
         {
             if (string.IsNullOrWhiteSpace(perToken)) return null;
             if (!decimal.TryParse(perToken, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) || value < 0) return null;

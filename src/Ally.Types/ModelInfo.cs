@@ -76,12 +76,16 @@ namespace Ally
     /// <summary>A model an Ollama server holds in memory (<c>/api/ps</c>).</summary>
     public sealed class RunningModelInfo
     {
-        internal RunningModelInfo(string name) => Name = name;
+        internal RunningModelInfo(string name, string provider)
+        {
+            Name = name;
+            Provider = provider;
+        }
 
         /// <summary>The model's name with its tag.</summary>
         public string Name { get; }
         /// <summary>Where the model runs (ollama).</summary>
-        public string Provider => ModelProviders.Ollama;
+        public string Provider { get; }
         /// <summary>Memory the loaded model takes, in bytes.</summary>
         public long Size { get; internal set; }
         /// <summary>The part of <see cref="Size"/> in GPU memory, in bytes.</summary>

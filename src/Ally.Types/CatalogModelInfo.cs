@@ -4,16 +4,25 @@ using System.Linq;
 
 namespace Ally
 {
-    /// <summary>A model in the OpenRouter catalog (<c>GET /api/v1/models</c>), prices per million tokens.</summary>
-    public sealed class OpenRouterModelInfo
+    /// <summary>
+    /// A model a hosted provider lists (<c>GET {base}/models</c>): the OpenRouter catalog, with prices
+    /// per million tokens, or the models an OpenAI-compatible server serves.
+    /// </summary>
+    public sealed class CatalogModelInfo
     {
-        internal OpenRouterModelInfo(string name) => Name = name;
+        internal CatalogModelInfo(string name, string provider)
+        {
+            Name = name;
+            Provider = provider;
+        }
 
-        /// <summary>The model id to pass as -Model, in vendor/model form, e.g. openai/gpt-4o.</summary>
+        /// <summary>The model id to pass as -Model: vendor/model on OpenRouter (openai/gpt-4o), the server's own id elsewhere.</summary>
         public string Name { get; }
-        /// <summary>Where the model runs (openrouter).</summary>
-        public string Provider => ModelProviders.OpenRouter;
-        /// <summary>The model's display name, e.g. GPT-4o.</summary>
+        /// <summary>The provider that lists it: openrouter or openai.</summary>
+        public string Provider { get; }
+        /// <summary>Who owns the model, as an OpenAI-compatible server reports it (owned_by).</summary>
+        public string? OwnedBy { get; internal set; }
+        /// <summary>The model's display name, e.g. GPT-4o (OpenRouter).</summary>
         public string? DisplayName { get; internal set; }
         /// <summary>OpenRouter's description of the model.</summary>
         public string? Description { get; internal set; }
@@ -31,7 +40,7 @@ namespace Ally
         public IReadOnlyList<string> InputModalities { get; internal set; } = Array.Empty<string>();
         /// <summary>What the model produces: text, image, embeddings.</summary>
         public IReadOnlyList<string> OutputModalities { get; internal set; } = Array.Empty<string>();
-        /// <summary>When the model was added to OpenRouter.</summary>
+        /// <summary>When the model was added to the catalog.</summary>
         public DateTimeOffset? Created { get; internal set; }
 
         /// <summary>True when prompt and completion tokens cost nothing.</summary>

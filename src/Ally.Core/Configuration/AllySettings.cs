@@ -1,0 +1,181 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Ally.Providers;
+
+namespace Ally.Configuration
+{
+    /// <summary>
+    /// Every setting Ally has, each defined once with its type, parser, checks and remedy. Cmdlets,
+    /// providers and (next) ally.toml all go through these definitions, so a value means the same
+    /// thing and fails the same way wherever it comes from.
+    /// </summary>
+    public static class AllySettings
+    {
+        /// <summary>The longest model name accepted; real names are far shorter.</summary>
+        public const int MaxModelNameLength = 256;
+
+        /// <summary>The chat provider.</summary>
+        public static readonly Setting<ProviderDescriptor> Provider = new Setting<ProviderDescriptor>(
+            "Provider", "ALLY_PROVIDER", "provider.name", "The chat provider.", ProviderRegistry.Default,
+            ParseProvider, Messages.KnownProviders(ProviderRegistry.Names), convert: value => ParseProvider(Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim() ?? string.Empty),
+            errorId: ErrorIds.UnknownProvider);
+
+        /// <summary>The chat model; unset means the provider's default.</summary>
+        public static readonly Setting<string?> Model = new Setting<string?>(
+            "Model", "ALLY_MODEL", "provider.model", "The chat model (default: the provider's).", null,
+            text => text.Length > MaxModelNameLength ? ParseResult<string?>.Fail(Messages.NameTooLong(text.Length, MaxModelNameLength)) : ParseResult<string?>.Ok(text),
+            Messages.InvalidModelNameRemedy, errorId: ErrorIds.InvalidModelName);
+
+        /// <summary>Ollama's address, parsed as Ollama parses OLLAMA_HOST.</summary>
+        public static readonly Setting<Uri> OllamaHost = new Setting<Uri>(
+            "OllamaHost", "OLLAMA_HOST", "ollama.host", "The Ollama server's address.", Configuration.OllamaHost.Default,
+            Configuration.OllamaHost.Parse, Messages.InvalidOllamaHostRemedy, errorId: ErrorIds.InvalidOllamaHost);
+
+        /// <summary>The OpenRouter API (or another OpenAI-compatible server behind the openrouter provider).</summary>
+        public static readonly Setting<Uri> OpenRouterBaseUrl = new Setting<Uri>(
+            "OpenRouterBaseUrl", "ALLY_OPENROUTER_BASE_URL", "openrouter.base_url", "The OpenRouter API's base address.", new Uri("https://openrouter.ai/api/v1/"),
+            ParseHttpUrl, Messages.BaseUrlRemedy("https://openrouter.ai/api/v1"), errorId: ErrorIds.InvalidOpenRouterBaseUrl);
+
+        /// <summary>OpenRouter app attribution: the HTTP-Referer header.</summary>
+        public static readonly Setting<string> OpenRouterReferer = TextSetting(
+            "OpenRouterReferer", "ALLY_OPENROUTER_REFERER", "openrouter.referer", "OpenRouter attribution: the HTTP-Referer header.", "https://github.com/ally-pwsh/Ally");
+
+        /// <summary>OpenRouter app attribution: the X-OpenRouter-Title header.</summary>
+        public static readonly Setting<string> OpenRouterTitle = TextSetting(
+            "OpenRouterTitle", "ALLY_OPENROUTER_TITLE", "openrouter.title", "OpenRouter attribution: the X-OpenRouter-Title header.", "Ally (PowerShell)");
+
+        /// <summary>OpenRouter's API key.</summary>
+        public static readonly SecretSetting OpenRouterApiKey = new SecretSetting("ApiKey", "OPENROUTER_API_KEY", "OpenRouter's API key.", Messages.ApiKeyRemedy("OPENROUTER_API_KEY"));
+
+        /// <summary>The OpenAI API, or any OpenAI-compatible server (llama.cpp, vLLM, LM Studio).</summary>
+        public static readonly Setting<Uri> OpenAIBaseUrl = new Setting<Uri>(
+            "OpenAIBaseUrl", "ALLY_OPENAI_BASE_URL", "openai.base_url", "The OpenAI-compatible API's base address.", new Uri("https://api.openai.com/v1/"),
+            ParseHttpUrl, Messages.BaseUrlRemedy("http://localhost:8080/v1"), errorId: ErrorIds.InvalidOpenAIBaseUrl);
+
+        /// <summary>The OpenAI (or compatible server's) API key.</summary>
+        public static readonly SecretSetting OpenAIApiKey = new SecretSetting("ApiKey", "OPENAI_API_KEY", "The OpenAI API key.", Messages.ApiKeyRemedy("OPENAI_API_KEY"));
+
+        /// <summary>The SecretManagement vault that holds API keys (consulted only when set).</summary>
+        public static readonly Setting<string?> SecretVault = OptionalText(
+            "SecretVault", "ALLY_SECRET_VAULT", "secrets.vault", "The SecretManagement vault that holds API keys.");
+
+        /// <summary>Retries of a transient failure.</summary>
+        public static readonly Setting<int> MaxRetry = new Setting<int>(
+            "MaxRetry", "ALLY_MAX_RETRY", "limits.max_retry", "Retries of a transient failure.", 3,
+            text => WholeNumber(text, 0, 10), Messages.RangeRemedy(0, 10), convert: value => WholeNumber(value, 0, 10));
+
+        /// <summary>Spending limit of one -ForEach run, in USD.</summary>
+        public static readonly Setting<decimal?> MaxCost = new Setting<decimal?>(
+            "MaxCost", "ALLY_MAX_COST", "limits.max_cost", "Spending limit of one -ForEach run in USD.", null,
+            text => PositiveAmount(text), Messages.MaxCostRemedy, convert: PositiveAmount);
+
+        /// <summary>Most tokens to generate.</summary>
+        public static readonly Setting<int?> MaxTokens = new Setting<int?>(
+            "MaxTokens", null, "limits.max_tokens", "Most tokens to generate.", null,
+            text => Optional(WholeNumber(text, 1, int.MaxValue)), Messages.RangeRemedy(1, int.MaxValue), convert: value => Optional(WholeNumber(value, 1, int.MaxValue)));
+
+        /// <summary>Sampling temperature.</summary>
+        public static readonly Setting<double?> Temperature = new Setting<double?>(
+            "Temperature", null, "provider.temperature", "Sampling temperature, 0 to 2.", null,
+            text => Fraction(text, 0, 2), Messages.RangeRemedy(0, 2), convert: value => Fraction(value, 0, 2));
+
+        /// <summary>Whole-request time limit in seconds; 0 (the default) means none.</summary>
+        public static readonly Setting<TimeSpan?> TimeoutSec = new Setting<TimeSpan?>(
+            "TimeoutSec", null, "limits.timeout_seconds", "Whole-request time limit in seconds (0 = none).", null,
+            text => Seconds(text), Messages.RangeRemedy(0, int.MaxValue), convert: Seconds);
+
+        /// <summary>Provider options (Ollama: its options object; others: extra request fields).</summary>
+        public static readonly Setting<IReadOnlyDictionary<string, object?>?> Options = new Setting<IReadOnlyDictionary<string, object?>?>(
+            "Options", null, null, "Provider options (Ollama: num_ctx, num_thread, …; others: extra request fields).", null,
+            _ => ParseResult<IReadOnlyDictionary<string, object?>?>.Fail(Messages.NotATable), Messages.OptionsRemedy,
+            convert: value => value is IReadOnlyDictionary<string, object?> table
+                ? ParseResult<IReadOnlyDictionary<string, object?>?>.Ok(table)
+                : ParseResult<IReadOnlyDictionary<string, object?>?>.Fail(Messages.NotATable));
+
+        /// <summary>Where Ally keeps its caches (model names for tab completion).</summary>
+        public static readonly Setting<string?> CacheDirectory = OptionalText(
+            "CacheDirectory", "ALLY_CACHE_DIR", "cache.directory", "Where Ally keeps its caches.");
+
+        private static Setting<string> TextSetting(string name, string? variable, string key, string description, string defaultValue) =>
+            new Setting<string>(name, variable, key, description, defaultValue, text => ParseResult<string>.Ok(text), string.Empty);
+
+        private static Setting<string?> OptionalText(string name, string? variable, string key, string description) =>
+            new Setting<string?>(name, variable, key, description, null, text => ParseResult<string?>.Ok(text), string.Empty);
+
+        private static ParseResult<ProviderDescriptor> ParseProvider(string text) =>
+            ProviderRegistry.Find(text) is ProviderDescriptor provider
+                ? ParseResult<ProviderDescriptor>.Ok(provider)
+                : ParseResult<ProviderDescriptor>.Fail(Messages.NotAProvider);
+
+        /// <summary>An absolute http(s) address, normalised to end in '/' so that relative paths land under it.</summary>
+        internal static ParseResult<Uri> ParseHttpUrl(string text)
+        {
+            string value = text.Trim().Trim('"', '\'');
+            if (!Uri.TryCreate(value.TrimEnd('/') + "/", UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                return ParseResult<Uri>.Fail(Messages.NotAnHttpAddress);
+            return ParseResult<Uri>.Ok(uri);
+        }
+
+        private static ParseResult<int> WholeNumber(object value, int min, int max)
+        {
+            if (value is string text)
+            {
+                if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed)) return ParseResult<int>.Fail(Messages.NotAWholeNumber);
+                value = parsed;
+            }
+            if (!IsNumber(value)) return ParseResult<int>.Fail(Messages.NotAWholeNumber);
+            double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            if (number % 1 != 0) return ParseResult<int>.Fail(Messages.NotAWholeNumber);
+            if (number < min || number > max) return ParseResult<int>.Fail(Messages.OutOfRange(min, max));
+            return ParseResult<int>.Ok((int)number);
+        }
+
+        private static ParseResult<int?> Optional(ParseResult<int> result) =>
+            result.Success ? ParseResult<int?>.Ok(result.Value) : ParseResult<int?>.Fail(result.Problem!);
+
+        private static ParseResult<decimal?> PositiveAmount(object value)
+        {
+            decimal amount;
+            if (value is string text)
+            {
+                if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount)) return ParseResult<decimal?>.Fail(Messages.NotANumber);
+            }
+            else if (IsNumber(value)) amount = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+            else return ParseResult<decimal?>.Fail(Messages.NotANumber);
+            return amount > 0 ? ParseResult<decimal?>.Ok(amount) : ParseResult<decimal?>.Fail(Messages.NotPositive);
+        }
+
+        private static ParseResult<double?> Fraction(object value, double min, double max)
+        {
+            double number;
+            if (value is string text)
+            {
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number)) return ParseResult<double?>.Fail(Messages.NotANumber);
+            }
+            else if (IsNumber(value)) number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            else return ParseResult<double?>.Fail(Messages.NotANumber);
+            if (double.IsNaN(number) || number < min || number > max) return ParseResult<double?>.Fail(Messages.OutOfRange(min, max));
+            return ParseResult<double?>.Ok(number);
+        }
+
+        private static ParseResult<TimeSpan?> Seconds(object value)
+        {
+            ParseResult<int> seconds = WholeNumber(value, 0, int.MaxValue);
+            if (!seconds.Success) return ParseResult<TimeSpan?>.Fail(seconds.Problem!);
+            return ParseResult<TimeSpan?>.Ok(seconds.Value == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value));
+        }
+
+        internal static bool IsNumber(object? value) =>
+            value is byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal;
+
+        /// <summary>Every setting, in display order (for Get-AllyConfiguration).</summary>
+        public static IReadOnlyList<Setting> All { get; } = new Setting[]
+        {
+            Provider, Model, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, OpenRouterApiKey, OpenAIBaseUrl, OpenAIApiKey,
+            SecretVault, MaxRetry, MaxCost, MaxTokens, Temperature, TimeoutSec, CacheDirectory,
+        };
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Globalization;
+using System.Security;
+
+namespace Ally.Configuration
+{
+    /// <summary>Where a setting's effective value came from, lowest precedence first.</summary>
+    public enum SettingSource
+    {
+        /// <summary>Ally's built-in default (or the provider's).</summary>
+        Default,
+        /// <summary>The user's ally.toml.</summary>
+        UserFile,
+        /// <summary>A project's ally.toml (the current folder or a parent).</summary>
+        ProjectFile,
+        /// <summary>An environment variable.</summary>
+        Environment,
+        /// <summary>A cmdlet parameter.</summary>
+        Parameter,
+    }
+
+    /// <summary>Where a value came from: the kind of source and its detail (the variable, the file and line).</summary>
+    public sealed class SettingOrigin
+    {
+        /// <summary>Creates an origin.</summary>
+        public SettingOrigin(SettingSource source, string? detail)
+        {
+            Source = source;
+            Detail = detail;
+        }
+
+        /// <summary>The built-in default.</summary>
+        public static SettingOrigin Default { get; } = new SettingOrigin(SettingSource.Default, null);
+
+        /// <summary>The kind of source.</summary>
+        public SettingSource Source { get; }
+
+        /// <summary>The parameter (-Model), the variable (ALLY_MODEL), or the file and line (path:3); null for a default.</summary>
+        public string? Detail { get; }
+
+        /// <summary>How messages name it: "-Model", "ALLY_MODEL", "ally.toml line 3", "the default".</summary>
+        public string Describe() => Source switch
+        {
+            SettingSource.Default => "the default",
+            _ => Detail ?? Source.ToString(),
+        };
+
+        /// <summary>The machine-readable form: Parameter, Environment:ALLY_MODEL, File:&lt;path&gt;:&lt;line&gt;, Default.</summary>
+        public override string ToString() => Source switch
+        {
+            SettingSource.Parameter => "Parameter",
+            SettingSource.Environment => "Environment:" + Detail,
+            SettingSource.UserFile or SettingSource.ProjectFile => "File:" + Detail,
+            _ => "Default",
+        };
+    }
+
+    /// <summary>
+    /// One setting, defined once: its name (also the cmdlet parameter that sets it), its environment
+    /// variable and ally.toml key, and how a raw value (text from the environment or a file, or an
+    /// already-typed parameter value) becomes a checked value — or an error naming the value, where
+    /// it came from and what to do.
+    /// </summary>
+    public abstract class Setting
+    {
+        private protected Setting(string name, string? environmentVariable, string? configKey, string description, AllyErrorId? errorId, string remedy)
+        {
+            Name = name;
+            EnvironmentVariable = environmentVariable;
+            ConfigKey = configKey;
+            Description = description;
+            ErrorId = errorId ?? ErrorIds.InvalidSetting;
+            Remedy = remedy;
+        }
+
+        /// <summary>The setting's name; the cmdlet parameter that sets it has the same name.</summary>
+        public string Name { get; }
+        /// <summary>The environment variable that sets it, if any.</summary>
+        public string? EnvironmentVariable { get; }
+        /// <summary>The key in ally.toml that sets it, if any.</summary>
+        public string? ConfigKey { get; }
+        /// <summary>What it is for (one line).</summary>
+        public string Description { get; }
+        /// <summary>The error reported for a value that cannot be used.</summary>
+        public AllyErrorId ErrorId { get; }
+        /// <summary>What to do about a bad value.</summary>
+        public string Remedy { get; }
+        /// <summary>True for secrets: their values never appear in messages or listings.</summary>
+        public virtual bool IsSecret => false;
+
+        /// <summary>The error for a value of this setting that cannot be used.</summary>
+        internal AllyException Invalid(object? raw, SettingOrigin origin, string why) =>
+            new AllyException(ErrorId, Messages.InvalidSettingValue(IsSecret ? "(secret)" : Messages.Excerpt(Convert.ToString(raw, CultureInfo.InvariantCulture) ?? string.Empty), origin.Describe(), why), Remedy);
+    }
+
+    /// <summary>A setting whose checked value is a <typeparamref name="T"/>.</summary>
+    public class Setting<T> : Setting
+    {
+        private readonly Func<string, ParseResult<T>> _parseText;
+        private readonly Func<object, ParseResult<T>>? _convert;
+
+        /// <summary>Creates a setting.</summary>
+        /// <param name="name">Name, and the parameter that sets it.</param>
+        /// <param name="environmentVariable">The environment variable, or null.</param>
+        /// <param name="configKey">The ally.toml key, or null.</param>
+        /// <param name="description">One line about it.</param>
+        /// <param name="defaultValue">The value when nothing sets it.</param>
+        /// <param name="parseText">Text (environment, file, string parameter) → value or problem.</param>
+        /// <param name="remedy">What to do about a bad value.</param>
+        /// <param name="convert">A typed parameter value → value or problem; by default a <typeparamref name="T"/> is taken as is (after <paramref name="parseText"/>'s checks for text).</param>
+        /// <param name="errorId">The error for a bad value (default InvalidSetting).</param>
+        public Setting(string name, string? environmentVariable, string? configKey, string description, T defaultValue,
+            Func<string, ParseResult<T>> parseText, string remedy, Func<object, ParseResult<T>>? convert = null, AllyErrorId? errorId = null)
+            : base(name, environmentVariable, configKey, description, errorId, remedy)
+        {
+            DefaultValue = defaultValue;
+            _parseText = parseText;
+            _convert = convert;
+        }
+
+        /// <summary>The value when nothing sets it.</summary>
+        public T DefaultValue { get; }
+
+        /// <summary>Checks a raw value from <paramref name="origin"/>; throws <see cref="AllyException"/> (this setting's error id) when it cannot be used.</summary>
+        public ParseResult<T> Parse(object raw, SettingOrigin origin)
+        {
+            ParseResult<T> result = raw is string text ? _parseText(text.Trim())
+                : _convert != null ? _convert(raw)
+                : raw is T typed ? ParseResult<T>.Ok(typed)
+                : ParseResult<T>.Fail(Messages.WrongKind(raw));
+            if (!result.Success) throw Invalid(raw, origin, result.Problem!);
+            return result;
+        }
+    }
+
+    /// <summary>A secret setting (an API key): never shown, never echoed in a message.</summary>
+    public sealed class SecretSetting : Setting<ApiKey?>
+    {
+        /// <summary>Creates a secret setting read from <paramref name="environmentVariable"/> (or a SecureString parameter).</summary>
+        public SecretSetting(string name, string environmentVariable, string description, string remedy)
+            : base(name, environmentVariable, null, description, null,
+                text => text.Length == 0 ? ParseResult<ApiKey?>.Fail("it is empty") : ParseResult<ApiKey?>.Ok(ApiKey.FromPlainText(text, environmentVariable)),
+                remedy,
+                value => value is SecureString secure
+                    ? secure.Length == 0 ? ParseResult<ApiKey?>.Fail("it is empty") : ParseResult<ApiKey?>.Ok(new ApiKey(secure, "-" + name))
+                    : value is ApiKey key ? ParseResult<ApiKey?>.Ok(key) : ParseResult<ApiKey?>.Fail("it is not a SecureString"))
+        {
+        }
+
+        /// <inheritdoc />
+        public override bool IsSecret => true;
+    }
+
+    /// <summary>The outcome of checking a raw value: the value (and a warning, if any), or what is wrong with it.</summary>
+    public readonly struct ParseResult<T>
+    {
+        private ParseResult(bool success, T value, string? problem, string? warning)
+        {
+            Success = success;
+            Value = value;
+            Problem = problem;
+            Warning = warning;
+        }
+
+        /// <summary>True when the value can be used.</summary>
+        public bool Success { get; }
+        /// <summary>The checked value.</summary>
+        public T Value { get; }
+        /// <summary>Why it cannot be used ("it is not a whole number").</summary>
+        public string? Problem { get; }
+        /// <summary>Something the user should know although the value is used (e.g. a bad port replaced by the default).</summary>
+        public string? Warning { get; }
+
+        /// <summary>A usable value.</summary>
+        public static ParseResult<T> Ok(T value, string? warning = null) => new ParseResult<T>(true, value, null, warning);
+        /// <summary>An unusable value and why.</summary>
+        public static ParseResult<T> Fail(string problem) => new ParseResult<T>(false, default!, problem, null);
+    }
+
+    /// <summary>A setting's effective value and where it came from.</summary>
+    public sealed class Resolved<T>
+    {
+        internal Resolved(Setting<T> setting, T value, SettingOrigin origin, string? warning)
+        {
+            Setting = setting;
+            Value = value;
+            Origin = origin;
+            Warning = warning;
+        }
+
+        /// <summary>Which setting this is.</summary>
+        public Setting<T> Setting { get; }
+        /// <summary>The effective value.</summary>
+        public T Value { get; }
+        /// <summary>Where it came from.</summary>
+        public SettingOrigin Origin { get; }
+        /// <summary>A warning about the value (e.g. OLLAMA_HOST with a bad port), or null.</summary>
+        public string? Warning { get; }
+        /// <summary>True when nothing set it.</summary>
+        public bool IsDefault => Origin.Source == SettingSource.Default;
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.Configuration;
+
+namespace Ally.Providers.Ollama
+{
+    /// <summary>The ollama provider: local (or remote) models on an Ollama server at OLLAMA_HOST.</summary>
+    internal sealed class OllamaProvider : ProviderDescriptor
+    {
+        // [host[:port]/][namespace/]name[:tag] — Ollama's name parts: letters, digits, '_', '-', '.'.
+        private static readonly Regex ModelName = new Regex(
+            @"^(?:[A-Za-z0-9][A-Za-z0-9._-]*(?::[0-9]+)?/){0,2}[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$",
+            RegexOptions.CultureInvariant);
+
+        public override string Name => "ollama";
+        public override ProviderCapabilities Capabilities =>
+            ProviderCapabilities.Chat | ProviderCapabilities.InstalledModels | ProviderCapabilities.Pull | ProviderCapabilities.Delete;
+        public override string DefaultModel => "llama3.1";
+        public override IReadOnlyList<Setting> Settings => new Setting[] { AllySettings.OllamaHost };
+        public override Setting<Uri> AddressSetting => AllySettings.OllamaHost;
+
+        public override ProviderEndpoint ResolveEndpoint(SettingsResolver settings)
+        {
+            Resolved<Uri> host = settings.Resolve(AllySettings.OllamaHost);
+            return new ProviderEndpoint(host.Value, warnings: host.Warning is null ? null : new[] { host.Warning });
+        }
+
+        public override string ServerName(ProviderEndpoint endpoint) => "Ollama";
+
+        /// <summary>True for a well-formed Ollama model name.</summary>
+        public static bool IsValidModelName(string? name) => !string.IsNullOrWhiteSpace(name) && name!.Length <= AllySettings.MaxModelNameLength && ModelName.IsMatch(name);
+
+        public override void CheckModelName(string model, SettingOrigin origin, ProviderEndpoint endpoint)
+        {
+            if (!IsValidModelName(model))
+                throw new AllyException(ErrorIds.InvalidModelName, Messages.InvalidModelName(Messages.Excerpt(model, 80), origin.Describe()), Messages.InvalidModelNameRemedy);
+        }
+
+        public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OllamaOptions.Check(options);
+
+        public override IChatProvider CreateChat(ProviderContext context) => new OllamaChatProvider(context);
+
+        public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
+        {
+            Uri host = context.Endpoint.BaseAddress;
+            var status = new ProviderStatus(Name, host) { Model = model };
+            try
+            {
+                using (JsonDocument? version = await OllamaConnection.For(host)
+                    .SendJsonAsync(HttpMethod.Get, "api/version", null, null, null, cancellationToken).ConfigureAwait(false))
+                {
+                    status.Reachable = true;
+                    status.Version = version is null ? null : JsonFields.String(version.RootElement, "version");
+                }
+                IReadOnlyList<ModelInfo> installed = await new OllamaModels(host).ListAsync(cancellationToken).ConfigureAwait(false);
+                status.ModelAvailable = installed.Any(m => ModelNames.SameModel(m.Name, model));
+                if (status.ModelAvailable == false) status.AddProblem(Messages.ModelNotInstalled(model) + " " + Messages.ModelNotFoundRemedy(model));
+            }
+            catch (AllyException ex)
+            {
+                // An answer with an error status still means a server is there.
+                status.Reachable = ex.StatusCode != null;
+                status.AddProblem(ex);
+            }
+            return status;
+        }
+    }
+}

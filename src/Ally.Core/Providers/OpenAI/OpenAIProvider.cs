@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.Configuration;
+
+namespace Ally.Providers.OpenAI
+{
+    /// <summary>
+    /// The openai provider: OpenAI itself, or any OpenAI-compatible server — llama.cpp's server, vLLM,
+    /// LM Studio — at ALLY_OPENAI_BASE_URL. A key (OPENAI_API_KEY, -ApiKey or the vault) is required by
+    /// OpenAI's own API only; a compatible server gets one when it is configured.
+    /// </summary>
+    internal sealed class OpenAIProvider : ProviderDescriptor
+    {
+        private const string OfficialHost = "api.openai.com";
+
+        public override string Name => "openai";
+        public override ProviderCapabilities Capabilities => ProviderCapabilities.Chat | ProviderCapabilities.Catalog;
+        public override string DefaultModel => "gpt-4o-mini";
+        public override IReadOnlyList<Setting> Settings => new Setting[] { AllySettings.OpenAIBaseUrl, AllySettings.OpenAIApiKey };
+        public override Setting<Uri> AddressSetting => AllySettings.OpenAIBaseUrl;
+        public override SecretSetting KeySetting => AllySettings.OpenAIApiKey;
+
+        public override ProviderEndpoint ResolveEndpoint(SettingsResolver settings) => new ProviderEndpoint(settings.Resolve(AllySettings.OpenAIBaseUrl).Value);
+
+        private static bool IsOfficial(ProviderEndpoint endpoint) => string.Equals(endpoint.BaseAddress.Host, OfficialHost, StringComparison.OrdinalIgnoreCase);
+
+        public override bool RequiresKey(ProviderEndpoint endpoint) => IsOfficial(endpoint);
+
+        public override string ServerName(ProviderEndpoint endpoint) => IsOfficial(endpoint) ? "OpenAI" : Messages.ServerAt(endpoint.BaseAddress);
+
+        // Compatible servers name their models as they like (llama.cpp even ignores the name): any name goes.
+        public override void CheckModelName(string model, SettingOrigin origin, ProviderEndpoint endpoint) { }
+
+        public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OpenAIChatProvider.CheckOptions(options);
+
+        public override IChatProvider CreateChat(ProviderContext context) => new OpenAIChatProvider(context);
+
+        public override IModelCatalog CreateCatalog(ProviderContext context) => new OpenAICatalog(context);
+
+        public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
+        {
+            var status = new ProviderStatus(Name, context.Endpoint.BaseAddress) { Model = model, KeySource = context.Key?.Source };
+            if (context.Key is null && RequiresKey(context.Endpoint)) status.AddProblem(ApiKeys.Missing(context.ServerName, KeySetting));
+            await OpenAIDiagnostics.CheckListedAsync(context, model, status, singleModelServers: !IsOfficial(context.Endpoint), cancellationToken).ConfigureAwait(false);
+            return status;
+        }
+    }
+}

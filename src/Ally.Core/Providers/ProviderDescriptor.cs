@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Ally.Configuration;
+
+namespace Ally.Providers
+{
+    /// <summary>What a provider can do.</summary>
+    [Flags]
+    public enum ProviderCapabilities
+    {
+        /// <summary>Nothing.</summary>
+        None = 0,
+        /// <summary>Chat (Invoke-AllyChat).</summary>
+        Chat = 1,
+        /// <summary>Lists the models installed on the server (Get-AllyModel: ModelInfo).</summary>
+        InstalledModels = 2,
+        /// <summary>Lists the models a hosted API serves (Get-AllyModel: CatalogModelInfo).</summary>
+        Catalog = 4,
+        /// <summary>Downloads models (Install-AllyModel).</summary>
+        Pull = 8,
+        /// <summary>Deletes models (Remove-AllyModel).</summary>
+        Delete = 16,
+        /// <summary>The catalog can be filtered by supported request parameters (OpenRouter).</summary>
+        CatalogFilters = 32,
+        /// <summary>Makes embeddings.</summary>
+        Embeddings = 128,
+        /// <summary>Reports what each request cost.</summary>
+        Cost = 64,
+    }
+
+    /// <summary>Where and how to reach a provider: its base address (ending in '/') and the extra headers it wants.</summary>
+    public sealed class ProviderEndpoint
+    {
+        internal ProviderEndpoint(Uri baseAddress, IReadOnlyList<KeyValuePair<string, string>>? headers = null, IReadOnlyList<string>? warnings = null)
+        {
+            BaseAddress = baseAddress;
+            Headers = headers ?? Array.Empty<KeyValuePair<string, string>>();
+            Warnings = warnings ?? Array.Empty<string>();
+        }
+
+        /// <summary>The base address, ending in '/'.</summary>
+        public Uri BaseAddress { get; }
+        /// <summary>Headers sent with every request (OpenRouter's attribution).</summary>
+        public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+        /// <summary>Warnings about the settings that made it (e.g. a bad port in OLLAMA_HOST).</summary>
+        public IReadOnlyList<string> Warnings { get; }
+    }
+
+    /// <summary>A provider with its endpoint and key resolved: what every connection to it is made from.</summary>
+    public sealed class ProviderContext
+    {
+        internal ProviderContext(ProviderDescriptor provider, ProviderEndpoint endpoint, ApiKey? key)
+        {
+            Provider = provider;
+            Endpoint = endpoint;
+            Key = key;
+        }
+
+        /// <summary>The provider.</summary>
+        public ProviderDescriptor Provider { get; }
+        /// <summary>Where it is.</summary>
+        public ProviderEndpoint Endpoint { get; }
+        /// <summary>The API key, or null.</summary>
+        public ApiKey? Key { get; }
+        /// <summary>How messages name the server: Ollama, OpenRouter, OpenAI, or "the server at &lt;url&gt;".</summary>
+        public string ServerName => Provider.ServerName(Endpoint);
+
+        /// <summary>
+        /// Resolves a provider's endpoint and key from the settings. With <paramref name="requireKey"/>, a
+        /// provider that needs a key and has none fails with ApiKeyRequired before any request.
+        /// </summary>
+        /// <param name="provider">The provider.</param>
+        /// <param name="settings">The settings.</param>
+        /// <param name="readVault">Reads (vault, secret name) from a SecretManagement vault, or null.</param>
+        /// <param name="requireKey">Fail when a needed key is missing.</param>
+        public static ProviderContext Resolve(ProviderDescriptor provider, SettingsResolver settings,
+            Func<string, string, System.Security.SecureString?>? readVault, bool requireKey)
+        {
+            ProviderEndpoint endpoint = provider.ResolveEndpoint(settings);
+            ApiKey? key = provider.KeySetting is SecretSetting keySetting ? ApiKeys.Resolve(keySetting, settings, readVault) : null;
+            if (key is null && requireKey && provider.KeySetting != null && provider.RequiresKey(endpoint))
+                throw ApiKeys.Missing(provider.ServerName(endpoint), provider.KeySetting);
+            return new ProviderContext(provider, endpoint, key);
+        }
+    }
+
+    /// <summary>
+    /// One provider, described once: its name, what it can do, the settings it owns, its key and when a
+    /// key is required, how model names look, and the factories for its chat, model list and checks.
+    /// Everything that differs between providers is asked of the descriptor; nothing else compares
+    /// provider names. Adding a provider is one descriptor (registered in <see cref="ProviderRegistry"/>)
+    /// plus its protocol classes.
+    /// </summary>
+    /// <remarks>Descriptors read <see cref="AllySettings"/> lazily (in members, never in constructors): the settings refer back to the registry.</remarks>
+    public abstract class ProviderDescriptor
+    {
+        /// <summary>The name users type: ollama, openrouter, openai.</summary>
+        public abstract string Name { get; }
+        /// <summary>What it can do.</summary>
+        public abstract ProviderCapabilities Capabilities { get; }
+        /// <summary>The model used when none is configured.</summary>
+        public abstract string DefaultModel { get; }
+        /// <summary>The provider's own settings (beyond the common ones).</summary>
+        public abstract IReadOnlyList<Setting> Settings { get; }
+        /// <summary>Its API key setting (variable and parameter), or null for a provider without keys.</summary>
+        public virtual SecretSetting? KeySetting => null;
+        /// <summary>The setting that holds its address (OLLAMA_HOST, ALLY_OPENROUTER_BASE_URL, ALLY_OPENAI_BASE_URL).</summary>
+        public abstract Setting<Uri> AddressSetting { get; }
+
+        /// <summary>True when it can do all of <paramref name="capabilities"/>.</summary>
+        public bool Can(ProviderCapabilities capabilities) => (Capabilities & capabilities) == capabilities;
+
+        /// <summary>Resolves the endpoint from the settings (throws <see cref="AllyException"/> for a bad address).</summary>
+        public abstract ProviderEndpoint ResolveEndpoint(SettingsResolver settings);
+
+        /// <summary>True when requests to <paramref name="endpoint"/> need a key.</summary>
+        public virtual bool RequiresKey(ProviderEndpoint endpoint) => false;
+
+        /// <summary>How messages name the server at <paramref name="endpoint"/>.</summary>
+        public abstract string ServerName(ProviderEndpoint endpoint);
+
+        /// <summary>Checks a model name's form for this provider at <paramref name="endpoint"/>; throws InvalidModelName.</summary>
+        public abstract void CheckModelName(string model, SettingOrigin origin, ProviderEndpoint endpoint);
+
+        /// <summary>Checks -Options for this provider (names, kinds of values); throws before any request.</summary>
+        public abstract void CheckOptions(IReadOnlyDictionary<string, object?> options);
+
+        /// <summary>A chat client.</summary>
+        public abstract IChatProvider CreateChat(ProviderContext context);
+
+        /// <summary>The provider's model list, for providers with <see cref="ProviderCapabilities.Catalog"/>.</summary>
+        public virtual IModelCatalog? CreateCatalog(ProviderContext context) => null;
+
+        /// <summary>What to suggest when the server rejects a model name.</summary>
+        public virtual string ModelNameRemedy(string model, ProviderEndpoint endpoint) => Messages.ModelListRemedy(model, Name);
+
+        /// <summary>What to suggest when the server does not serve a model.</summary>
+        public virtual string ModelUnavailableRemedy(string model, ProviderEndpoint endpoint) => Messages.ModelListRemedy(model, Name);
+
+        /// <summary>What to suggest when the server refuses the key (or wants one).</summary>
+        public virtual string KeyRemedy(ProviderEndpoint endpoint) => KeySetting?.EnvironmentVariable is string variable ? Messages.KeyRemedy(variable) : string.Empty;
+
+        /// <summary>Checks the provider end to end without chatting: reachable, key, model (Test-AllyProvider).</summary>
+        public abstract Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken);
+
+        /// <summary>The name.</summary>
+        public override string ToString() => Name;
+    }
+
+    /// <summary>A hosted provider's list of models.</summary>
+    public interface IModelCatalog
+    {
+        /// <summary>The models; with <paramref name="supportedParameters"/>, only those supporting all of them (where the provider says).</summary>
+        Task<IReadOnlyList<CatalogModelInfo>> ListAsync(IReadOnlyCollection<string>? supportedParameters, CancellationToken cancellationToken);
+    }
+}
