@@ -68,7 +68,8 @@ namespace Ally
 
         // Settings, checked before any request.
 
-        public static string InvalidSettingValue(string value, string origin, string why) => F("'{0}' (from {1}) cannot be used: {2}.", value, origin, why);
+        /// <summary>"'x' (from ALLY_MAX_RETRY) cannot be used: it must be from 0 to 10." — <paramref name="value"/> already quoted or described.</summary>
+        public static string InvalidSettingValue(string value, string origin, string why) => F("{0} (from {1}) cannot be used: {2}.", value, origin, why);
         public static string WrongKind(object value) => "it is " + DescribeValue(value);
         public static string KnownProviders(IEnumerable<string> names) => "Use one of: " + string.Join(", ", names) + ".";
         public const string NotAProvider = "it is not a provider Ally knows";
@@ -179,6 +180,7 @@ namespace Ally
         public const string UpstreamRemedy = "The model's provider failed; try again, or choose another model.";
         public const string ServiceUnavailableRemedy = "No provider can serve this model right now; try again later or choose another model.";
         public const string TryAgainRemedy = "Try again; a smaller -MaxTokens helps long requests.";
+        public const string ServerErrorRemedy = "The server's message says what failed; its log has the details. Try again, or with another model.";
         public static string InvalidResponse(string server) => Cap(F("{0} sent a response Ally could not read.", server));
         public const string InvalidResponseRemedy = "Check that the address points at the right kind of server; if it does, try again.";
 

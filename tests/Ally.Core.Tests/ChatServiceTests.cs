@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Http;
 using Ally.Providers.Ollama;
 using Xunit;
 
@@ -14,7 +15,6 @@ namespace Ally.Tests
         {
             public Func<CancellationToken, Task>? AfterTwoPieces { get; set; }
             public string Name => "scripted";
-            public void Validate(ChatRequest request) { }
 
             public async Task CompleteAsync(ChatRequest request, ChatAccumulator answer, CancellationToken cancellationToken)
             {
@@ -77,7 +77,8 @@ namespace Ally.Tests
         {
             var provider = new ScriptedProvider
             {
-                AfterTwoPieces = _ => throw OllamaConnection.Translate(new OllamaResponseException(null, "boom", midStream: true), "m"),
+                AfterTwoPieces = _ => throw OllamaErrors.FromResponse(
+                    new OllamaResponseException(null, null, new ErrorBody { Message = "boom" }, midStream: true), new Uri("http://h:1/"), "api/chat", "m"),
             };
             var ex = await Assert.ThrowsAsync<AllyException>(() => ChatService.CompleteAsync(provider, Request(), null, CancellationToken.None));
             Assert.Equal("StreamError", ex.ErrorId);
@@ -86,42 +87,31 @@ namespace Ally.Tests
             Assert.Equal("Hello", ex.PartialResponse?.Content);
         }
 
-        [Theory]
-        [InlineData(404, "model 'x' not found", "ModelNotFound", AllyErrorCategory.ObjectNotFound, "Install-AllyModel x")]
-        [InlineData(400, "x does not support tools", "InvalidRequest", AllyErrorCategory.InvalidArgument, "does not support tools")]
-        [InlineData(503, "server busy, please try again.  maximum pending requests exceeded", "ServerBusy", AllyErrorCategory.ResourceBusy, "OLLAMA_MAX_QUEUE")]
-        [InlineData(500, "llama runner process has terminated", "ProviderError", AllyErrorCategory.ProviderError, "llama runner")]
-        public void OllamaStatusesMapToErrorsWithTheServerTextAndARemedy(int status, string text, string id, AllyErrorCategory category, string mentions)
+        [Fact]
+        public async Task AnAnswerThatRanOutOfTokensWhileThinkingComesWithAWarning()
         {
-            AllyException ex = OllamaConnection.Translate(new OllamaResponseException(status, text, midStream: false), "x");
-            Assert.Equal(id, ex.ErrorId);
-            Assert.Equal(category, ex.Category);
-            Assert.Contains(text, ex.Message);
-            Assert.Contains(mentions, ex.Message);
-            Assert.Equal(status, ex.StatusCode);
+            var provider = new ThinkingOnlyProvider();
+            var warnings = new List<string>();
+            ChatResponse r = await ChatService.CompleteAsync(provider, Request(), null, CancellationToken.None, null, warnings.Add);
+            Assert.Equal(string.Empty, r.Content);
+            Assert.Equal("length", r.FinishReason);
+            string warning = Assert.Single(warnings);
+            Assert.Contains("token limit", warning);
+            Assert.Contains("-MaxTokens", warning);
         }
 
-        [Fact]
-        public void OptionsAreCheckedBeforeSending()
+        private sealed class ThinkingOnlyProvider : IChatProvider
         {
-            var provider = new OllamaChatProvider(new Uri("http://127.0.0.1:9/"));
-            ChatRequest Req(string key, object? value) => new ChatRequest("m", new[] { new ChatMessage("user", "hi") })
+            public string Name => "thinking";
+
+            public Task CompleteAsync(ChatRequest request, ChatAccumulator answer, CancellationToken cancellationToken)
             {
-                Options = new Dictionary<string, object?> { [key] = value },
-            };
-
-            provider.Validate(Req("num_ctx", 8192));
-            provider.Validate(Req("NUM_THREAD", "8"));
-            provider.Validate(Req("stop", new object[] { "###", "END" }));
-            provider.Validate(Req("temperature", 0.2));
-
-            var unknown = Assert.Throws<AllyException>(() => provider.Validate(Req("num_ctxx", 1)));
-            Assert.Equal("UnknownOllamaOption", unknown.ErrorId);
-            Assert.Contains("num_ctx", unknown.Message);
-
-            var badValue = Assert.Throws<AllyException>(() => provider.Validate(Req("num_ctx", "lots")));
-            Assert.Equal("InvalidOllamaOption", badValue.ErrorId);
-            Assert.Throws<AllyException>(() => provider.Validate(Req("num_gpu", 1.5)));
+                answer.AppendThinking("Let me think about this very carefully");
+                answer.IsDone = true;
+                answer.FinishReason = "length";
+                answer.CompletionTokens = 8;
+                return Task.CompletedTask;
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ namespace Ally.Tests
         };
 
         private static readonly Func<CancellationToken, Task<IReadOnlyList<CompletionItem>>> Failing =
-            _ => Task.FromException<IReadOnlyList<CompletionItem>>(new AllyException("OllamaUnreachable", AllyErrorCategory.ConnectionError, "down"));
+            _ => Task.FromException<IReadOnlyList<CompletionItem>>(new AllyException(ErrorIds.OllamaUnreachable, "down"));
 
         private static string[] Names(IEnumerable<CompletionItem> items) => items.Select(i => i.Name).ToArray();
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Http;
 using Ally.Providers.Ollama;
 using Xunit;
 
@@ -80,19 +81,32 @@ namespace Ally.Tests
         [InlineData("{\"model\":\"m\",\"error\":\"late\"}", "late")]
         [InlineData("{\"model\":\"m\",\"message\":{\"content\":\"\\\"error\\\":1\"}}", null)]
         [InlineData("{\"message\":{\"error\":\"nested is not a stream error\"}}", null)]
-        [InlineData("not json \"error\"", null)]
         public void RecognisesOnlyTopLevelErrorLines(string line, string? expected)
         {
-            Assert.Equal(expected, OllamaErrorHandler.TryReadErrorLine(Encoding.UTF8.GetBytes(line)));
+            var error = Record.Exception(() => OllamaErrorHandler.CheckLine(Encoding.UTF8.GetBytes(line))) as OllamaResponseException;
+            Assert.Equal(expected, error?.ServerMessage);
+            if (error != null) Assert.True(error.MidStream);
+        }
+
+        [Theory]
+        [InlineData("not json \"error\"")]
+        [InlineData("{\"status\":\"pulling 6a0746a1ec1a\",\"digest\":\"sha256:6a07")]
+        [InlineData("[1,2]")]
+        public void AMalformedLineFailsWithAnExcerptOfIt(string line)
+        {
+            var error = Assert.Throws<OllamaResponseException>(() => OllamaErrorHandler.CheckLine(Encoding.UTF8.GetBytes(line)));
+            Assert.NotNull(error.MalformedLine);
+            Assert.StartsWith(line.Substring(0, Math.Min(8, line.Length)), error.MalformedLine);
         }
 
         [Theory]
         [InlineData("{\"error\":\"model 'nope' not found\"}", "model 'nope' not found")]
         [InlineData("upstream gone", "upstream gone")]
         [InlineData("", "Bad Gateway")]
+        [InlineData("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>", "502 Bad Gateway")]
         public void ReadsErrorBodies(string body, string expected)
         {
-            Assert.Equal(expected, OllamaErrorHandler.ReadErrorText(body, "Bad Gateway"));
+            Assert.Equal(expected, ErrorBody.Parse(body, "Bad Gateway").Message);
         }
     }
 }

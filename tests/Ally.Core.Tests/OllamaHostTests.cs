@@ -1,3 +1,4 @@
+using System;
 using Ally.Configuration;
 using Xunit;
 
@@ -29,23 +30,27 @@ namespace Ally.Tests
         [InlineData("127.0.0.1", "http://127.0.0.1:11434/")]
         public void ParsesLikeOllama(string? value, string expected)
         {
-            Assert.Equal(expected, OllamaHost.Parse(value, out string? warning).AbsoluteUri);
-            Assert.Null(warning);
+            ParseResult<Uri> result = OllamaHost.Parse(value);
+            Assert.Equal(expected, result.Value.AbsoluteUri);
+            Assert.Null(result.Warning);
         }
 
         [Fact]
         public void InvalidPortFallsBackToTheDefaultWithAWarning()
         {
-            Assert.Equal("http://h:11434/", OllamaHost.Parse("h:notaport", out string? warning).AbsoluteUri);
-            Assert.Contains("notaport", warning);
-            Assert.Equal(80, OllamaHost.Parse("http://h:99999", out warning).Port);
-            Assert.NotNull(warning);
+            ParseResult<Uri> result = OllamaHost.Parse("h:notaport");
+            Assert.Equal("http://h:11434/", result.Value.AbsoluteUri);
+            Assert.Contains("notaport", result.Warning);
+            result = OllamaHost.Parse("http://h:99999");
+            Assert.Equal(80, result.Value.Port);
+            Assert.NotNull(result.Warning);
         }
 
         [Fact]
         public void RejectsSchemesOllamaCannotServe()
         {
-            var ex = Assert.Throws<AllyException>(() => OllamaHost.Parse("ftp://h:21", out _));
+            var settings = SettingsResolver.Create(environment: name => name == "OLLAMA_HOST" ? "ftp://h:21" : null);
+            var ex = Assert.Throws<AllyException>(() => settings.Resolve(AllySettings.OllamaHost));
             Assert.Equal("InvalidOllamaHost", ex.ErrorId);
             Assert.Equal(AllyErrorCategory.InvalidArgument, ex.Category);
             Assert.Contains("OLLAMA_HOST", ex.Message);

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Text.Json;
+using Ally.Providers.OpenAI;
 using Xunit;
 
 namespace Ally.Tests
@@ -20,9 +21,9 @@ namespace Ally.Tests
               {""name"":""no id is skipped""}
             ],""total_count"":3}";
             using JsonDocument doc = JsonDocument.Parse(json);
-            var models = OpenRouterCatalog.Parse(doc.RootElement);
+            var models = OpenAICatalog.Parse(doc.RootElement, "openrouter");
             Assert.Equal(2, models.Count);
-            OpenRouterModelInfo gpt4 = models[0];
+            CatalogModelInfo gpt4 = models[0];
             Assert.Equal("openai/gpt-4", gpt4.Name);
             Assert.Equal("openrouter", gpt4.Provider);
             Assert.Equal(8192, gpt4.ContextLength);
@@ -32,7 +33,7 @@ namespace Ally.Tests
             Assert.True(gpt4.SupportsTools);
             Assert.False(gpt4.IsFree);
             Assert.Equal(2023, gpt4.Created!.Value.Year);
-            OpenRouterModelInfo odd = models[1];
+            CatalogModelInfo odd = models[1];
             Assert.Null(odd.ContextLength);
             Assert.Null(odd.PromptPrice);
             Assert.Empty(odd.SupportedParameters);
@@ -42,7 +43,7 @@ namespace Ally.Tests
         public void AnAnswerWithoutDataIsEmpty()
         {
             using JsonDocument doc = JsonDocument.Parse(@"{""error"":{""code"":500,""message"":""boom""}}");
-            Assert.Empty(OpenRouterCatalog.Parse(doc.RootElement));
+            Assert.Empty(OpenAICatalog.Parse(doc.RootElement, "openrouter"));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Linq;
+using Ally.Providers;
 using Xunit;
 
 namespace Ally.Tests
@@ -56,8 +57,8 @@ namespace Ally.Tests
         [Fact]
         public void FiltersByProvider()
         {
-            Assert.All(RecommendedModels.Get(ModelUseCase.Code, "openrouter"), r => Assert.Equal("openrouter", r.Provider));
-            Assert.Equal(new[] { "llama3.1:70b", "codellama", "llama3.2" }, RecommendedModels.Get(ModelUseCase.Code, "ollama").Select(r => r.Name));
+            Assert.All(RecommendedModels.Get(ModelUseCase.Code, ProviderRegistry.OpenRouter), r => Assert.Equal("openrouter", r.Provider));
+            Assert.Equal(new[] { "llama3.1:70b", "codellama", "llama3.2" }, RecommendedModels.Get(ModelUseCase.Code, ProviderRegistry.Ollama).Select(r => r.Name));
         }
 
         [Fact]

@@ -10,7 +10,7 @@ namespace Ally.Tests
     public class RetryPolicyTests
     {
         private static AllyException Transient(TimeSpan? retryAfter = null) =>
-            new AllyException("RateLimited", AllyErrorCategory.ResourceBusy, "Rate limit exceeded") { IsTransient = true, RetryAfter = retryAfter };
+            new AllyException(ErrorIds.RateLimited, "Rate limit exceeded") { RetryAfter = retryAfter };
 
         [Fact]
         public void BacksOffExponentiallyWithFullJitterUpToTheCap()
@@ -44,7 +44,7 @@ namespace Ally.Tests
         public void NeverRetriesPermanentFailuresOrPastTheLimit()
         {
             var policy = new RetryPolicy(maxRetries: 2);
-            var invalidKey = new AllyException("InvalidApiKey", AllyErrorCategory.AuthenticationError, "401");
+            var invalidKey = new AllyException(ErrorIds.InvalidApiKey, "401");
             Assert.Null(policy.NextDelay(1, invalidKey));
             Assert.NotNull(policy.NextDelay(2, Transient()));
             Assert.Null(policy.NextDelay(3, Transient()));
@@ -57,7 +57,6 @@ namespace Ally.Tests
             public FlakyProvider(params Func<ChatAccumulator, AllyException?>[] attempts) => _attempts = new Queue<Func<ChatAccumulator, AllyException?>>(attempts);
             public int Calls { get; private set; }
             public string Name => "flaky";
-            public void Validate(ChatRequest request) { }
             public Task CompleteAsync(ChatRequest request, ChatAccumulator answer, CancellationToken cancellationToken)
             {
                 Calls++;
@@ -77,13 +76,14 @@ namespace Ally.Tests
             var waited = new List<TimeSpan>();
             var policy = new RetryPolicy(maxRetries: 3, random: () => 1.0, delay: (d, _) => { waited.Add(d); return Task.CompletedTask; });
             var provider = new FlakyProvider(_ => Transient(), _ => Transient(TimeSpan.FromSeconds(9)), _ => null);
-            var notices = new List<RetryNotice>();
+            var notices = new List<string>();
             ChatResponse response = await ChatService.CompleteAsync(provider, Request(), null, CancellationToken.None, policy, notices.Add);
             Assert.Equal("ok", response.Content);
             Assert.Equal(3, provider.Calls);
             Assert.Equal(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(9) }, waited);
-            Assert.Equal(new[] { 1, 2 }, notices.ConvertAll(n => n.Retry));
-            Assert.Contains("Retrying in 9.0 s (2 of 3)", notices[1].ToString());
+            Assert.Equal(2, notices.Count);
+            Assert.Contains("Retrying in 1.0 s (1 of 3)", notices[0]);
+            Assert.Contains("Retrying in 9.0 s (2 of 3)", notices[1]);
         }
 
         [Fact]

@@ -90,7 +90,10 @@ namespace Ally.Configuration
 
         /// <summary>The error for a value of this setting that cannot be used.</summary>
         internal AllyException Invalid(object? raw, SettingOrigin origin, string why) =>
-            new AllyException(ErrorId, Messages.InvalidSettingValue(IsSecret ? "(secret)" : Messages.Excerpt(Convert.ToString(raw, CultureInfo.InvariantCulture) ?? string.Empty), origin.Describe(), why), Remedy);
+            new AllyException(ErrorId, Messages.InvalidSettingValue(IsSecret ? "The value" : raw is string text ? "'" + Messages.Excerpt(text) + "'" : Cap(Messages.DescribeValue(raw)),
+                origin.Describe(), why), Remedy);
+
+        private static string Cap(string text) => text.Length > 0 ? char.ToUpperInvariant(text[0]) + text.Substring(1) : text;
     }
 
     /// <summary>A setting whose checked value is a <typeparamref name="T"/>.</summary>

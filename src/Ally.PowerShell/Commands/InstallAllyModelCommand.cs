@@ -106,7 +106,7 @@ namespace Ally.PowerShell.Commands
             }
         }
 
-        private async Task<ModelInfo?> InstalledAsync(OllamaModels models, string name, PumpJobContext job)
+        private async Task<ModelInfo?> InstalledAsync(OllamaModels models, string name, CmdletJob job)
         {
             IReadOnlyList<ModelInfo> installed = await models.ListAsync(job.CancellationToken).ConfigureAwait(false);
             job.Post(installed, list => ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, list));

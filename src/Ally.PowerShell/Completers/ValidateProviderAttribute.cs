@@ -30,7 +30,7 @@ namespace Ally.PowerShell.Completers
                 (all, c) => all | (ProviderCapabilities)Enum.Parse(typeof(ProviderCapabilities), c));
             var allowed = ProviderRegistry.All.Where(p => wanted == ProviderCapabilities.None || (p.Capabilities & wanted) != 0).ToList();
             if (ProviderRegistry.Find(name) is ProviderDescriptor provider && allowed.Contains(provider)) return;
-            throw new ValidationMetadataException(Messages.InvalidSettingValue(Messages.Excerpt(name, 60), "-Provider",
+            throw new ValidationMetadataException(Messages.InvalidSettingValue("'" + Messages.Excerpt(name, 60) + "'", "-Provider",
                 ProviderRegistry.Find(name) is null ? Messages.NotAProvider : Messages.ProviderCannotList) + " " + Messages.KnownProviders(allowed.Select(p => p.Name)));
         }
     }

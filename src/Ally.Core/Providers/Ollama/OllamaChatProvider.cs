@@ -115,7 +115,8 @@ namespace Ally.Providers.Ollama
                         reader.Skip();
                     }
                 }
-                if (reader.TokenType != JsonTokenType.EndObject) throw new JsonException();
+                // One object per line: anything after it is as broken as a line cut short.
+                if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new JsonException();
             }
             catch (JsonException)
             {

@@ -65,7 +65,7 @@ namespace Ally.Providers.Ollama
                 case 500 when body.Message.IndexOf("requires more system memory", StringComparison.OrdinalIgnoreCase) >= 0:
                     return new AllyException(ErrorIds.InsufficientMemory, text, Messages.InsufficientMemoryRemedy(model), ex);
                 default:
-                    return new AllyException(ErrorIds.ProviderError, text, body.IsOllamaShape ? null : Messages.GatewayRemedy("OLLAMA_HOST"), ex);
+                    return new AllyException(ErrorIds.ProviderError, text, body.IsOllamaShape ? Messages.ServerErrorRemedy : Messages.GatewayRemedy("OLLAMA_HOST"), ex);
             }
         }
     }

@@ -73,7 +73,7 @@ namespace Ally.Providers.OpenAI
                     ex = new AllyException(ErrorIds.ServiceUnavailable, text, Messages.ServiceUnavailableRemedy);
                     break;
                 default:
-                    ex = new AllyException(ErrorIds.ProviderError, text, structured ? null : Messages.GatewayRemedy(context.Provider.AddressSetting.EnvironmentVariable!));
+                    ex = new AllyException(ErrorIds.ProviderError, text, structured ? Messages.ServerErrorRemedy : Messages.GatewayRemedy(context.Provider.AddressSetting.EnvironmentVariable!));
                     break;
             }
             if (body.Retryable is bool retryable) ex.IsTransient = retryable;
