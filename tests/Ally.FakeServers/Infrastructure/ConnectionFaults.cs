@@ -1,0 +1,213 @@
+using System;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Ally.FakeServers.Infrastructure;
+
+/// <summary>
+/// Faults below the providers' protocols, shared by every face: a queued <c>failNext</c> entry
+/// (the provider's own error, a proxy's HTML page, or a connection dropped before any answer),
+/// the connection closed after a streamed answer (<c>closeAfterStream</c>) and the malformed line
+/// of <c>malformedAfterChunks</c>.
+/// </summary>
+internal static class ConnectionFaults
+{
+    /// <summary>What the proxy in front of a server calls itself on its error pages.</summary>
+    public const string ProxyServer = "nginx/1.24.0";
+
+    /// <summary>
+    /// Takes the first queued failure for <paramref name="path"/> and answers the request with it.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="behavior">Where the queue lives.</param>
+    /// <param name="path">The path the entry must name (usually the request's).</param>
+    /// <param name="writeProviderError">Writes a plain status entry in the face's own error shape.</param>
+    /// <returns><c>true</c> when a failure was applied and the request is finished.</returns>
+    public static async Task<bool> TryFailAsync(HttpContext context, BehaviorStore behavior, string path,
+        Func<FailNextEntry, Task> writeProviderError)
+    {
+        if (behavior.TakeFailure(path) is not { } failure)
+        {
+            return false;
+        }
+
+        switch (failure.Kind)
+        {
+            case FailNextKind.Reset:
+                // The recorder has read the whole request (headers and body) before any handler runs, so
+                // nothing is left unread: the client sees its request accepted, then the connection
+                // closing without a byte of answer (curl: "Empty reply from server"; .NET: the response
+                // ended prematurely), as when a pooled connection died or the server restarted.
+                DropConnection(context);
+                break;
+            case FailNextKind.Html:
+                await WriteProxyPageAsync(context, failure.Status, failure.RetryAfter).ConfigureAwait(false);
+                break;
+            default:
+                await writeProviderError(failure).ConfigureAwait(false);
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Closes the connection without an answer: the socket is shut down first, so the client reads
+    /// an orderly end of stream (FIN) as from a server that closed or restarted, rather than
+    /// Kestrel's abort, which resets the connection (RST); then the request is aborted so Kestrel
+    /// writes nothing of its own.
+    /// </summary>
+    public static void DropConnection(HttpContext context)
+    {
+        try
+        {
+            context.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone: the abort below is all that is left to do.
+        }
+
+        context.Abort();
+    }
+
+    /// <summary>
+    /// The error page nginx answers with when it cannot reach the server behind it: <c>text/html</c>,
+    /// CRLF line ends, nginx's status texts, and the padding comments nginx adds so browsers show
+    /// the page instead of their own (ngx_http_special_response.c).
+    /// </summary>
+    public static async Task WriteProxyPageAsync(HttpContext context, int status, int? retryAfter)
+    {
+        var reason = ProxyReasonPhrase(status);
+        var title = status.ToString(CultureInfo.InvariantCulture) + (reason.Length > 0 ? " " + reason : string.Empty);
+        var page = new StringBuilder(640)
+            .Append("<html>\r\n")
+            .Append("<head><title>").Append(title).Append("</title></head>\r\n")
+            .Append("<body>\r\n")
+            .Append("<center><h1>").Append(title).Append("</h1></center>\r\n")
+            .Append("<hr><center>").Append(ProxyServer).Append("</center>\r\n")
+            .Append("</body>\r\n")
+            .Append("</html>\r\n");
+        for (var i = 0; i < 6; i++)
+        {
+            page.Append("<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n");
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(page.ToString());
+        context.Response.StatusCode = status;
+        if (reason.Length > 0 && context.Features.Get<IHttpResponseFeature>() is { } response)
+        {
+            // nginx's own status line ("503 Service Temporarily Unavailable"), not Kestrel's.
+            response.ReasonPhrase = reason;
+        }
+
+        context.Response.ContentType = "text/html";
+        context.Response.ContentLength = bytes.Length;
+        context.Response.Headers.Server = ProxyServer;
+        if (retryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends a streamed answer that went out completely. With <paramref name="closeConnection"/> the
+    /// response is completed (last chunk and the chunked terminator flushed) and the connection is
+    /// then closed gracefully by the server, after the bytes already written have left: no
+    /// <c>Connection: close</c> header warned the client, so its pooled keep-alive connection dies
+    /// under it, as with llama.cpp's server. (Aborting instead would drop the unsent tail of the
+    /// answer: <see cref="HttpContext.Abort"/> discards output still queued in the server.)
+    /// </summary>
+    public static async Task EndStreamAsync(HttpContext context, bool closeConnection)
+    {
+        if (!closeConnection)
+        {
+            return;
+        }
+
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+        if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        {
+            // Kestrel stops reading further requests on this connection and closes it (FIN) once
+            // this response is done; the headers are long gone, so nothing announces it.
+            lifetime.RequestClose();
+            return;
+        }
+
+        // Not Kestrel's connection feature (never expected): give the tail time to leave, then drop.
+        await Task.Delay(100).ConfigureAwait(false);
+        context.Abort();
+    }
+
+    /// <summary>
+    /// A JSON text cut off inside the string value of <paramref name="property"/> (its last
+    /// occurrence), keeping about half of the value: what a client sees when a line of a stream is
+    /// broken. Without that property the text is cut at two thirds.
+    /// </summary>
+    public static string CutJson(string json, string property)
+    {
+        var marker = "\"" + property + "\":\"";
+        var at = json.LastIndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return json[..(json.Length * 2 / 3)];
+        }
+
+        var start = at + marker.Length;
+        var end = start;
+        while (end < json.Length && json[end] != '"')
+        {
+            end += json[end] == '\\' ? 2 : 1;
+        }
+
+        var length = Math.Min(end, json.Length) - start;
+        var cut = start + Math.Min(length, Math.Max(1, (length + 1) / 2));
+        // Keep whole characters and escapes, so the line is broken JSON but still valid UTF-8 text.
+        if (cut > start && char.IsHighSurrogate(json[cut - 1]))
+        {
+            cut--;
+        }
+
+        var escape = json.LastIndexOf('\\', cut - 1, cut - start);
+        if (escape >= 0 && IsInsideEscape(json, escape, cut))
+        {
+            cut = escape;
+        }
+
+        return json[..cut];
+    }
+
+    private static bool IsInsideEscape(string json, int backslash, int cut)
+    {
+        if (backslash + 1 >= json.Length)
+        {
+            return true;
+        }
+
+        var length = json[backslash + 1] == 'u' ? 6 : 2;
+        return backslash + length > cut;
+    }
+
+    /// <summary>nginx's status texts where they differ from or add to the standard ones.</summary>
+    private static string ProxyReasonPhrase(int status) => status switch
+    {
+        401 => "Authorization Required",
+        405 => "Not Allowed",
+        408 => "Request Time-out",
+        413 => "Request Entity Too Large",
+        414 => "Request-URI Too Large",
+        416 => "Requested Range Not Satisfiable",
+        494 => "Request Header Or Cookie Too Large",
+        503 => "Service Temporarily Unavailable",
+        504 => "Gateway Time-out",
+        _ => ReasonPhrases.GetReasonPhrase(status),
+    };
+}
