@@ -120,12 +120,19 @@ internal static class ConnectionFaults
 
     /// <summary>
     /// Ends a streamed answer that went out completely. With <paramref name="closeConnection"/> the
-    /// response is completed (last chunk and the chunked terminator flushed) and the connection is
-    /// then closed gracefully by the server, after the bytes already written have left: no
-    /// <c>Connection: close</c> header warned the client, so its pooled keep-alive connection dies
-    /// under it, as with llama.cpp's server. (Aborting instead would drop the unsent tail of the
-    /// answer: <see cref="HttpContext.Abort"/> discards output still queued in the server.)
+    /// chunked terminator goes out and the server closes the connection right behind it, without a
+    /// <c>Connection: close</c> header having warned the client, so its pooled keep-alive connection
+    /// dies under it, as with llama.cpp's server (cpp-httplib writes the terminator, then closes).
     /// </summary>
+    /// <remarks>
+    /// The terminator and the FIN are written straight to the socket, back to back: a client that
+    /// has read the end of the answer finds the connection already closed when it wants to reuse
+    /// it, as it does with llama.cpp (Kestrel's own graceful close comes a thread hop later, late
+    /// enough that a quick client sometimes sends its next request into the dying connection).
+    /// This is safe because every flush waits until its bytes are on the socket (Program sets
+    /// Kestrel's write buffer to nothing), so nothing of the answer is still queued behind them.
+    /// Other cases (HTTP/2, no socket) complete the response and let Kestrel close gracefully.
+    /// </remarks>
     public static async Task EndStreamAsync(HttpContext context, bool closeConnection)
     {
         if (!closeConnection)
@@ -133,18 +140,54 @@ internal static class ConnectionFaults
             return;
         }
 
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (socket is not null && HttpProtocol.IsHttp11(context.Request.Protocol) && context.Response.HasStarted &&
+            context.Response.ContentLength is null)
+        {
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                // Corked, the terminator waits for the FIN and both leave in one segment, so a client
+                // never holds the end of the answer without also holding the end of the connection.
+                Cork(socket);
+                socket.Send("0\r\n\r\n"u8);
+                socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // The client is gone already.
+            }
+
+            // Kestrel must write nothing more (its own terminator) and drop the connection.
+            context.Abort();
+            return;
+        }
+
         await context.Response.CompleteAsync().ConfigureAwait(false);
         if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
         {
-            // Kestrel stops reading further requests on this connection and closes it (FIN) once
-            // this response is done; the headers are long gone, so nothing announces it.
+            // Kestrel stops reading further requests on this connection and closes it once this
+            // response is done; the headers are long gone, so nothing announces it.
             lifetime.RequestClose();
             return;
         }
 
-        // Not Kestrel's connection feature (never expected): give the tail time to leave, then drop.
         await Task.Delay(100).ConfigureAwait(false);
         context.Abort();
+    }
+
+    /// <summary>TCP_CORK on Linux (TCP_NOPUSH on macOS); elsewhere the two writes follow each other as closely as they can.</summary>
+    private static void Cork(Socket socket)
+    {
+        const int IpProtoTcp = 6;
+        if (OperatingSystem.IsLinux())
+        {
+            socket.SetRawSocketOption(IpProtoTcp, 3, BitConverter.GetBytes(1)); // TCP_CORK
+        }
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            socket.SetRawSocketOption(IpProtoTcp, 4, BitConverter.GetBytes(1)); // TCP_NOPUSH
+        }
     }
 
     /// <summary>
