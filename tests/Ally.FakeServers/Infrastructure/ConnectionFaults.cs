@@ -125,13 +125,15 @@ internal static class ConnectionFaults
     /// dies under it, as with llama.cpp's server (cpp-httplib writes the terminator, then closes).
     /// </summary>
     /// <remarks>
-    /// The terminator and the FIN are written straight to the socket, back to back: a client that
-    /// has read the end of the answer finds the connection already closed when it wants to reuse
-    /// it, as it does with llama.cpp (Kestrel's own graceful close comes a thread hop later, late
-    /// enough that a quick client sometimes sends its next request into the dying connection).
-    /// This is safe because every flush waits until its bytes are on the socket (Program sets
-    /// Kestrel's write buffer to nothing), so nothing of the answer is still queued behind them.
-    /// Other cases (HTTP/2, no socket) complete the response and let Kestrel close gracefully.
+    /// The socket is corked (TCP_CORK) before the response completes, so the terminator waits in the
+    /// kernel; completing waits until Kestrel has handed it over (Program sets Kestrel's socket write
+    /// buffer to nothing, so a flush returns only then); the send side is then shut down, and the
+    /// terminator and the FIN leave in one segment. A client that has read the end of the answer
+    /// therefore also holds the end of the connection and opens a new one for its next request, as
+    /// it does with llama.cpp. (Left to Kestrel's graceful close alone, the FIN came a thread hop
+    /// later, and a quick client sometimes sent its next request into the dying connection.)
+    /// Kestrel then closes the socket gracefully, as after any connection that is not kept alive:
+    /// no reset that could destroy unread data at the client.
     /// </remarks>
     public static async Task EndStreamAsync(HttpContext context, bool closeConnection)
     {
@@ -141,53 +143,61 @@ internal static class ConnectionFaults
         }
 
         var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
-        if (socket is not null && HttpProtocol.IsHttp11(context.Request.Protocol) && context.Response.HasStarted &&
-            context.Response.ContentLength is null)
+        var corked = socket is not null && HttpProtocol.IsHttp11(context.Request.Protocol) && TryCork(socket);
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+        if (corked)
         {
-            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             try
             {
-                // Corked, the terminator waits for the FIN and both leave in one segment, so a client
-                // never holds the end of the answer without also holding the end of the connection.
-                Cork(socket);
-                socket.Send("0\r\n\r\n"u8);
-                socket.Shutdown(SocketShutdown.Send);
+                socket!.Shutdown(SocketShutdown.Send);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 // The client is gone already.
             }
-
-            // Kestrel must write nothing more (its own terminator) and drop the connection.
-            context.Abort();
-            return;
         }
 
-        await context.Response.CompleteAsync().ConfigureAwait(false);
         if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
         {
-            // Kestrel stops reading further requests on this connection and closes it once this
-            // response is done; the headers are long gone, so nothing announces it.
+            // Kestrel reads no further request on this connection and closes it once this response
+            // is done; the headers are long gone, so nothing announces it.
             lifetime.RequestClose();
             return;
         }
 
+        // Not Kestrel's connection feature (never expected): give the end time to leave, then drop.
         await Task.Delay(100).ConfigureAwait(false);
         context.Abort();
     }
 
-    /// <summary>TCP_CORK on Linux (TCP_NOPUSH on macOS); elsewhere the two writes follow each other as closely as they can.</summary>
-    private static void Cork(Socket socket)
+    /// <summary>
+    /// TCP_CORK on Linux, TCP_NOPUSH on macOS/FreeBSD: data written next stays in the kernel until the
+    /// send side is shut down. <c>false</c> elsewhere (Windows has no such option): the FIN then
+    /// follows the terminator as Kestrel's graceful close sends it.
+    /// </summary>
+    private static bool TryCork(Socket socket)
     {
         const int IpProtoTcp = 6;
-        if (OperatingSystem.IsLinux())
+        try
         {
-            socket.SetRawSocketOption(IpProtoTcp, 3, BitConverter.GetBytes(1)); // TCP_CORK
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(IpProtoTcp, 3, BitConverter.GetBytes(1)); // TCP_CORK
+                return true;
+            }
+
+            if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+            {
+                socket.SetRawSocketOption(IpProtoTcp, 4, BitConverter.GetBytes(1)); // TCP_NOPUSH
+                return true;
+            }
         }
-        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            socket.SetRawSocketOption(IpProtoTcp, 4, BitConverter.GetBytes(1)); // TCP_NOPUSH
+            // Gone or not supported: fall back to Kestrel's close.
         }
+
+        return false;
     }
 
     /// <summary>
