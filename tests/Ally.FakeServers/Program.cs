@@ -69,9 +69,9 @@ internal static class Program
             kestrel.Limits.MinRequestBodyDataRate = null;
         });
         // A flush completes only once its bytes have been handed to the socket (nothing is left queued
-        // in Kestrel), so a fault that ends a connection on its own (closeAfterStream) can follow the
-        // response on the socket without overtaking it. (Pipe thresholds: pause at 2 unsent bytes,
-        // resume at 0.)
+        // in Kestrel; pipe thresholds: pause at 2 unsent bytes, resume at 0), so closeAfterStream can
+        // shut the socket down right behind the answer without overtaking it. Inline scheduling keeps
+        // that cheap (a flush then costs no thread-pool hop); no handler blocks a thread.
         builder.WebHost.UseSockets(sockets =>
         {
             sockets.MaxWriteBufferSize = 2;
