@@ -52,17 +52,24 @@ function Get-DotnetHost {
 function Start-AllyFakeServer {
     <#
     .SYNOPSIS
-        Starts a fake server on 127.0.0.1 and returns an object with Url, Port and Process.
+        Starts a fake server on 127.0.0.1 and returns an object with Url, Port, Flavor and Process.
     .PARAMETER Path
         The Ally.FakeServers.dll to run (default: Get-AllyFakeServerPath).
     .PARAMETER Port
         A fixed port; by default the fake picks a free one.
+    .PARAMETER Flavor
+        Ollama (default): fake Ollama under /api/ plus the fake OpenRouter API under /api/v1/.
+        LlamaCpp: a fake llama.cpp server (llama-server) alone: /health, /v1/models,
+        /v1/chat/completions; every other path, Ollama's included, answers llama.cpp's JSON 404.
     .PARAMETER TimeoutSeconds
         How long to wait for the fake's "Listening on" line.
     .EXAMPLE
         $server = Start-AllyFakeServer
         Invoke-RestMethod "$($server.Url)api/tags"
         Stop-AllyFakeServer $server
+    .EXAMPLE
+        $llama = Start-AllyFakeServer -Flavor LlamaCpp
+        Invoke-RestMethod "$($llama.Url)v1/models"
     #>
     [CmdletBinding()]
     [OutputType('Ally.FakeServer')]
@@ -70,6 +77,8 @@ function Start-AllyFakeServer {
         [string] $Path = (Get-AllyFakeServerPath),
         [ValidateRange(0, 65535)]
         [int] $Port = 0,
+        [ValidateSet('Ollama', 'LlamaCpp')]
+        [string] $Flavor = 'Ollama',
         [ValidateRange(1, 600)]
         [int] $TimeoutSeconds = 30
     )
@@ -83,6 +92,11 @@ function Start-AllyFakeServer {
     if ($Port -ne 0) {
         $startInfo.ArgumentList.Add('--port')
         $startInfo.ArgumentList.Add([string]$Port)
+    }
+
+    if ($Flavor -eq 'LlamaCpp') {
+        $startInfo.ArgumentList.Add('--flavor')
+        $startInfo.ArgumentList.Add('llamacpp')
     }
 
     $startInfo.UseShellExecute = $false
@@ -127,6 +141,7 @@ function Start-AllyFakeServer {
         PSTypeName = 'Ally.FakeServer'
         Url        = $url
         Port       = $boundPort
+        Flavor     = $Flavor
         Process    = $process
         Path       = $Path
         StdErr     = $stderr
@@ -221,9 +236,18 @@ function Set-AllyFakeBehavior {
     .PARAMETER Behavior
         Any of: reply, replyTokens, thinking, chunkDelayMs, responseDelayMs,
         midStreamError @{afterChunks; message}, stallAfterChunks, truncateAfterChunks,
-        failNext @(@{status; error; path}), toolCalls @(@{name; arguments}).
+        malformedAfterChunks (a cut-off JSON line after K content chunks, then the stream ends),
+        closeAfterStream ($true: the server closes the connection after each streamed answer;
+        default $false, $true in the LlamaCpp flavor), toolCalls @(@{name; arguments}),
+        failNext: a queue of entries, each one of
+          @{ status = 503; error = '...'; path = '/api/chat'; retryAfter = 2 }  the face's own error
+          @{ status = 502; html = $true; path = '...' }                         a proxy's HTML error page
+          @{ reset = $true; path = '...' }                                      the connection drops, no answer
+        (New-AllyFakeFailure builds them; a single entry need not be wrapped in @()).
     .EXAMPLE
         Set-AllyFakeBehavior $server @{ reply = 'Hi'; midStreamError = @{ afterChunks = 2; message = 'boom' } }
+    .EXAMPLE
+        Set-AllyFakeBehavior $server @{ failNext = @(@{ reset = $true; path = '/api/chat' }, @{ status = 502; html = $true }) }
     #>
     [CmdletBinding()]
     param(
@@ -236,8 +260,69 @@ function Set-AllyFakeBehavior {
         [switch] $PassThru
     )
 
+    # failNext is a queue (a JSON array): a lone entry, e.g. @{ failNext = @{ reset = $true } } or a
+    # one-item pipeline result PowerShell unrolled, is sent as a queue of one. The caller's table is not changed.
+    if ($Behavior -is [System.Collections.IDictionary] -and $Behavior.Contains('failNext') -and
+        ($Behavior['failNext'] -is [System.Collections.IDictionary] -or $Behavior['failNext'] -is [System.Management.Automation.PSCustomObject])) {
+        $copy = [ordered]@{}
+        foreach ($key in $Behavior.Keys) { $copy[$key] = $Behavior[$key] }
+        $copy['failNext'] = @($Behavior['failNext'])
+        $Behavior = $copy
+    }
+
     $result = Invoke-AllyFakeControl -Server $Server -Method Post -Path 'behavior' -Body $Behavior -HasBody
     if ($PassThru) { $result }
+}
+
+function New-AllyFakeFailure {
+    <#
+    .SYNOPSIS
+        One failNext entry for Set-AllyFakeBehavior: the next request to -Path fails this way.
+    .DESCRIPTION
+        -Status alone: the face's own error body (Ollama {"error":"..."}, OpenRouter's and llama.cpp's
+        {"error":{"code":N,...}}) with -Message. -Status with -Html: a proxy's (nginx) HTML error page,
+        text/html. -Reset: the fake reads the whole request and drops the connection without a byte of
+        answer (a pooled connection that died, a server restart).
+        -Path defaults to the flavor's chat path (/api/chat; /v1/chat/completions for LlamaCpp).
+    .EXAMPLE
+        Set-AllyFakeBehavior $server @{ failNext = @(New-AllyFakeFailure -Reset; New-AllyFakeFailure -Status 502 -Html -Path '/api/tags') }
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Status')]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Status', Position = 0)]
+        [ValidateRange(100, 599)]
+        [int] $Status,
+        # The error message (Status entries only; the fake's default is Ollama's queue-full text).
+        [Parameter(ParameterSetName = 'Status')]
+        [string] $Message,
+        # Answer with a proxy's HTML page instead of the face's JSON error.
+        [Parameter(ParameterSetName = 'Status')]
+        [switch] $Html,
+        # Seconds for a Retry-After header.
+        [Parameter(ParameterSetName = 'Status')]
+        [ValidateRange(0, [int]::MaxValue)]
+        [int] $RetryAfter = -1,
+        # Drop the connection instead of answering.
+        [Parameter(Mandatory, ParameterSetName = 'Reset')]
+        [switch] $Reset,
+        # The request path the entry applies to, e.g. '/api/chat', '/api/v1/models', '/v1/chat/completions'.
+        [string] $Path
+    )
+
+    $entry = [ordered]@{}
+    if ($Reset) {
+        $entry.reset = $true
+    }
+    else {
+        $entry.status = $Status
+        if ($Html) { $entry.html = $true }
+        if ($PSBoundParameters.ContainsKey('Message')) { $entry.error = $Message }
+        if ($RetryAfter -ge 0) { $entry.retryAfter = $RetryAfter }
+    }
+
+    if ($Path) { $entry.path = $Path }
+    $entry
 }
 
 function Get-AllyFakeBehavior {
@@ -373,6 +458,53 @@ function Set-AllyFakeOpenRouter {
     Invoke-AllyFakeControl -Server $Server -Method Post -Path 'openrouter/config' -Body $Config -HasBody | Out-Null
 }
 
+function Set-AllyFakeLlamaCppConfig {
+    <#
+    .SYNOPSIS
+        Configures the fake llama.cpp server (POST /_fake/llamacpp/config; Start-AllyFakeServer -Flavor LlamaCpp).
+        Fields not given keep their value; $null resets one.
+    .PARAMETER Config
+        Any of: apiKey (string; $null = no key: like --api-key, every route but /health then needs
+        "Authorization: Bearer KEY" or "X-Api-Key: KEY"), contextSize (int, default 4096; prompts of
+        that many tokens or more get 400 exceed_context_size_error), usageAlways (bool; usage in every
+        stream, not only with stream_options.include_usage), usageChunk ('last' = on the finish chunk
+        beside timings, 'separate' = an extra chunk with choices:[]), firstChunkRole (bool; a first
+        chunk {"role":"assistant","content":null}), modelAlias (string; the model name every answer reports).
+    .EXAMPLE
+        Set-AllyFakeLlamaCppConfig $llama @{ apiKey = 'secret'; contextSize = 256 }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [Parameter(Mandatory, Position = 1)]
+        [System.Collections.IDictionary] $Config,
+        # Return the configuration after the change.
+        [switch] $PassThru
+    )
+
+    $result = Invoke-AllyFakeControl -Server $Server -Method Post -Path 'llamacpp/config' -Body $Config -HasBody
+    if ($PassThru) { $result }
+}
+
+function Get-AllyFakeLlamaCppConfig {
+    <#
+    .SYNOPSIS
+        The fake llama.cpp server's configuration (GET /_fake/llamacpp/config).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server
+    )
+
+    process {
+        Invoke-AllyFakeControl -Server $Server -Method Get -Path 'llamacpp/config'
+    }
+}
+
 function Get-AllyFreePort {
     <#
     .SYNOPSIS
@@ -400,6 +532,9 @@ Export-ModuleMember -Function @(
     'Reset-AllyFakeServer'
     'Set-AllyFakeBehavior'
     'Get-AllyFakeBehavior'
+    'New-AllyFakeFailure'
+    'Set-AllyFakeLlamaCppConfig'
+    'Get-AllyFakeLlamaCppConfig'
     'Set-AllyFakeModel'
     'Get-AllyFakeRequest'
     'Clear-AllyFakeRequest'

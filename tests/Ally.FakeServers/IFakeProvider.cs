@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Routing;
 namespace Ally.FakeServers;
 
 /// <summary>
-/// One faked provider (Ollama today; OpenRouter and OpenAI embeddings later). Each maps its own wire
-/// routes and any provider-specific control routes, and knows how to return to its default state,
-/// so adding a provider is one new class plus one line in <see cref="Program"/>.
+/// One faked provider (Ollama, OpenRouter, llama.cpp's server; OpenAI embeddings later). Each maps its
+/// own wire routes and any provider-specific control routes, and knows how to return to its default
+/// state, so adding a provider is one new class plus one line in <see cref="Program"/> (for the flavor
+/// that serves it).
 /// </summary>
 internal interface IFakeProvider
 {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
 using Ally.FakeServers.Infrastructure;
+using Ally.FakeServers.LlamaCpp;
 using Ally.FakeServers.Ollama;
 using Ally.FakeServers.OpenRouter;
 using Microsoft.AspNetCore.Builder;
@@ -21,15 +22,25 @@ using Microsoft.Extensions.Logging;
 namespace Ally.FakeServers;
 
 /// <summary>
-/// Entry point: <c>dotnet Ally.FakeServers.dll [--port N] [--ignore-stdin]</c>.
+/// Entry point: <c>dotnet Ally.FakeServers.dll [--flavor ollama|llamacpp] [--port N] [--ignore-stdin]</c>.
 /// Binds 127.0.0.1 only, prints exactly one line <c>Listening on http://127.0.0.1:PORT/</c> and runs
 /// until stdin reaches EOF (the test harness closes it, or dies), SIGTERM or Ctrl+C.
 /// </summary>
 internal static class Program
 {
+    /// <summary>Which server the process pretends to be.</summary>
+    private enum Flavor
+    {
+        /// <summary>Ollama under <c>/api/</c>, with the OpenRouter API under <c>/api/v1/</c> on the same port.</summary>
+        Ollama,
+
+        /// <summary>llama.cpp's <c>llama-server</c> alone: every other path is its JSON 404.</summary>
+        LlamaCpp,
+    }
+
     public static async Task<int> Main(string[] args)
     {
-        if (!TryParseArguments(args, out var port, out var watchStdin, out var usage))
+        if (!TryParseArguments(args, out var port, out var watchStdin, out var flavor, out var usage))
         {
             await Console.Error.WriteLineAsync(usage).ConfigureAwait(false);
             return 2;
@@ -57,20 +68,55 @@ internal static class Program
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
         });
+        // A flush completes only once its bytes have been handed to the socket (nothing is left queued
+        // in Kestrel; pipe thresholds: pause at 2 unsent bytes, resume at 0), so closeAfterStream can
+        // shut the socket down right behind the answer without overtaking it. Inline scheduling keeps
+        // that cheap (a flush then costs no thread-pool hop); no handler blocks a thread.
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.MaxWriteBufferSize = 2;
+            sockets.UnsafePreferInlineScheduling = true;
+        });
 
         await using var app = builder.Build();
 
-        var behavior = new BehaviorStore();
         var recorder = new RequestRecorder();
-        IFakeProvider[] providers =
-        [
-            new FakeOllama(behavior, app.Lifetime.ApplicationStopping),
-            new FakeOpenRouter(behavior, app.Lifetime.ApplicationStopping),
-            // Future fakes (OpenAI embeddings) are added here.
-        ];
+        var stopping = app.Lifetime.ApplicationStopping;
+        BehaviorStore behavior;
+        IFakeProvider[] providers;
+        FakeLlamaCpp? llamaCpp = null;
+        if (flavor == Flavor.LlamaCpp)
+        {
+            behavior = new BehaviorStore(FakeLlamaCpp.DefaultBehavior, FakeLlamaCpp.ChatPath);
+            llamaCpp = new FakeLlamaCpp(behavior, stopping);
+            providers = [llamaCpp];
+        }
+        else
+        {
+            behavior = new BehaviorStore();
+            providers =
+            [
+                new FakeOllama(behavior, stopping),
+                new FakeOpenRouter(behavior, stopping),
+                // Future fakes (OpenAI embeddings) are added here.
+            ];
+        }
 
         app.Use(ReportBugsAsync);
         app.Use((context, next) => recorder.InvokeAsync(context, () => next(context)));
+        if (llamaCpp is not null)
+        {
+            // llama-server names itself on every answer (a proxy's error page overrides it with its own name).
+            app.Use((context, next) =>
+            {
+                if (!context.Request.Path.StartsWithSegments(Control.Prefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.Headers.Server = "llama.cpp";
+                }
+
+                return next(context);
+            });
+        }
 
         new Control(behavior, recorder, providers).Map(app);
         foreach (var provider in providers)
@@ -78,20 +124,15 @@ internal static class Program
             provider.MapRoutes(app);
         }
 
-        // gin's answers for a route that does not exist (404) or exists for other methods (405).
-        // The route table is read on first use, once every endpoint is registered.
-        HashSet<string>? knownPaths = null;
-        app.MapFallback(context =>
+        if (llamaCpp is not null)
         {
-            knownPaths ??= context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
-                .OfType<RouteEndpoint>()
-                .Select(endpoint => "/" + endpoint.RoutePattern.RawText?.Trim('/'))
-                .ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var path = context.Request.Path.Value?.TrimEnd('/') is { Length: > 0 } p ? p : "/";
-            return knownPaths.Contains(path)
-                ? FakeJson.WriteTextAsync(context, StatusCodes.Status405MethodNotAllowed, "405 method not allowed")
-                : FakeJson.WriteTextAsync(context, StatusCodes.Status404NotFound, "404 page not found");
-        });
+            // Every path without a route, whatever its method or file extension: llama-server's JSON 404.
+            app.MapFallback("{**path}", llamaCpp.NotFoundAsync);
+        }
+        else
+        {
+            MapGinFallback(app);
+        }
 
         try
         {
@@ -116,6 +157,26 @@ internal static class Program
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>
+    /// gin's answers for a route that does not exist (404) or exists for other methods (405).
+    /// The route table is read on first use, once every endpoint is registered.
+    /// </summary>
+    private static void MapGinFallback(WebApplication app)
+    {
+        HashSet<string>? knownPaths = null;
+        app.MapFallback(context =>
+        {
+            knownPaths ??= context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
+                .OfType<RouteEndpoint>()
+                .Select(endpoint => "/" + endpoint.RoutePattern.RawText?.Trim('/'))
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var path = context.Request.Path.Value?.TrimEnd('/') is { Length: > 0 } p ? p : "/";
+            return knownPaths.Contains(path)
+                ? FakeJson.WriteTextAsync(context, StatusCodes.Status405MethodNotAllowed, "405 method not allowed")
+                : FakeJson.WriteTextAsync(context, StatusCodes.Status404NotFound, "404 page not found");
+        });
     }
 
     /// <summary>
@@ -173,11 +234,12 @@ internal static class Program
         }
     }
 
-    private static bool TryParseArguments(string[] args, out int port, out bool watchStdin, out string usage)
+    private static bool TryParseArguments(string[] args, out int port, out bool watchStdin, out Flavor flavor, out string usage)
     {
         port = 0;
         watchStdin = true;
-        usage = "usage: dotnet Ally.FakeServers.dll [--port N] [--ignore-stdin]";
+        flavor = Flavor.Ollama;
+        usage = "usage: dotnet Ally.FakeServers.dll [--flavor ollama|llamacpp] [--port N] [--ignore-stdin]";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -185,6 +247,10 @@ internal static class Program
                 case "--port" when i + 1 < args.Length &&
                                    int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) &&
                                    port <= 65535:
+                    i++;
+                    break;
+                case "--flavor" when i + 1 < args.Length && args[i + 1].ToLowerInvariant() is "ollama" or "llamacpp":
+                    flavor = args[i + 1].ToLowerInvariant() == "llamacpp" ? Flavor.LlamaCpp : Flavor.Ollama;
                     i++;
                     break;
                 case "--ignore-stdin":

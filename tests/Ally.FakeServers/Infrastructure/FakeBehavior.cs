@@ -42,6 +42,19 @@ internal sealed record FakeBehavior
     public int? TruncateAfterChunks { get; init; }
 
     /// <summary>
+    /// After K content chunks write one malformed line (a JSON object cut off in the middle) and end
+    /// the stream normally, without the final chunk (<c>malformedAfterChunks</c>).
+    /// </summary>
+    public int? MalformedAfterChunks { get; init; }
+
+    /// <summary>
+    /// Close the TCP connection once a streamed answer has been completely written, without having
+    /// announced it with <c>Connection: close</c> (<c>closeAfterStream</c>), as llama.cpp's server does:
+    /// a client's pooled keep-alive connection dies under it.
+    /// </summary>
+    public bool CloseAfterStream { get; init; }
+
+    /// <summary>
     /// Tool calls the model makes when the request offers tools (<c>toolCalls</c>): each element is
     /// <c>{"name":"…","arguments":{…}}</c>, kept as raw JSON so the arguments pass through untouched.
     /// </summary>
@@ -70,6 +83,8 @@ internal sealed record FakeBehavior
 
         if (StallAfterChunks is { } stall) w.WriteNumber("stallAfterChunks", stall); else w.WriteNull("stallAfterChunks");
         if (TruncateAfterChunks is { } truncate) w.WriteNumber("truncateAfterChunks", truncate); else w.WriteNull("truncateAfterChunks");
+        if (MalformedAfterChunks is { } malformed) w.WriteNumber("malformedAfterChunks", malformed); else w.WriteNull("malformedAfterChunks");
+        w.WriteBoolean("closeAfterStream", CloseAfterStream);
         if (ToolCalls is { } calls)
         {
             w.WriteStartArray("toolCalls");
@@ -88,9 +103,23 @@ internal sealed record FakeBehavior
         w.WriteStartArray("failNext");
         foreach (var failure in pendingFailures)
         {
+            // Each kind in the shape POST /_fake/behavior accepts for it, so the queue round-trips.
             w.WriteStartObject();
-            w.WriteNumber("status", failure.Status);
-            w.WriteString("error", failure.Error);
+            switch (failure.Kind)
+            {
+                case FailNextKind.Reset:
+                    w.WriteBoolean("reset", true);
+                    break;
+                case FailNextKind.Html:
+                    w.WriteNumber("status", failure.Status);
+                    w.WriteBoolean("html", true);
+                    break;
+                default:
+                    w.WriteNumber("status", failure.Status);
+                    w.WriteString("error", failure.Error);
+                    break;
+            }
+
             w.WriteString("path", failure.Path);
             if (failure.RetryAfter is { } retryAfter) w.WriteNumber("retryAfter", retryAfter);
             w.WriteEndObject();
@@ -109,21 +138,41 @@ internal sealed record FakeBehavior
 /// <summary>An error line written mid-stream after <see cref="AfterChunks"/> content chunks.</summary>
 internal sealed record MidStreamError(int AfterChunks, string Message);
 
+/// <summary>What a queued failure does to the request that consumes it.</summary>
+internal enum FailNextKind
+{
+    /// <summary><see cref="FailNextEntry.Status"/> with the provider's own error body.</summary>
+    Status,
+
+    /// <summary><see cref="FailNextEntry.Status"/> with a proxy's HTML error page (<c>text/html</c>).</summary>
+    Html,
+
+    /// <summary>Read the whole request, then drop the connection without a byte of answer.</summary>
+    Reset,
+}
+
 /// <summary>
 /// One queued failure: the next request to <see cref="Path"/> answers <see cref="Status"/> with the
-/// provider's error body for <see cref="Error"/>, and a <c>Retry-After</c> header when <see cref="RetryAfter"/> is set.
+/// provider's error body for <see cref="Error"/> (or, by <see cref="Kind"/>, a proxy's HTML page or
+/// no answer at all), and a <c>Retry-After</c> header when <see cref="RetryAfter"/> is set.
 /// </summary>
-internal sealed record FailNextEntry(int Status, string Error, string Path, int? RetryAfter = null);
+internal sealed record FailNextEntry(int Status, string Error, string Path, int? RetryAfter = null, FailNextKind Kind = FailNextKind.Status);
 
 /// <summary>
 /// Holds the current <see cref="FakeBehavior"/> and the <c>failNext</c> queue. Updates merge: a
 /// field absent from the JSON keeps its value, a field set to <c>null</c> returns to its default.
 /// </summary>
-internal sealed class BehaviorStore
+/// <param name="defaults">
+/// The behaviour after start and <c>POST /_fake/reset</c>, and what <c>null</c> resets a field to
+/// (the llama.cpp flavor closes connections after streams by default); <see cref="FakeBehavior.Default"/> when omitted.
+/// </param>
+/// <param name="defaultFailurePath">The path a <c>failNext</c> entry without <c>path</c> applies to.</param>
+internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaultFailurePath = "/api/chat")
 {
     private readonly object _gate = new();
     private readonly List<FailNextEntry> _failNext = [];
-    private FakeBehavior _current = FakeBehavior.Default;
+    private readonly FakeBehavior _defaults = defaults ?? FakeBehavior.Default;
+    private FakeBehavior _current = defaults ?? FakeBehavior.Default;
 
     /// <summary>The settings in force now (a snapshot; never changes under the caller).</summary>
     public FakeBehavior Current
@@ -152,7 +201,7 @@ internal sealed class BehaviorStore
     {
         lock (_gate)
         {
-            _current = FakeBehavior.Default;
+            _current = _defaults;
             _failNext.Clear();
         }
     }
@@ -236,13 +285,23 @@ internal sealed class BehaviorStore
                         else if (TryGetCount(value, out var truncate)) next = next with { TruncateAfterChunks = truncate };
                         else error = "truncateAfterChunks must be a non-negative integer or null";
                         break;
+                    case "malformedAfterChunks":
+                        if (isNull) next = next with { MalformedAfterChunks = null };
+                        else if (TryGetCount(value, out var malformed)) next = next with { MalformedAfterChunks = malformed };
+                        else error = "malformedAfterChunks must be a non-negative integer or null";
+                        break;
+                    case "closeAfterStream":
+                        if (isNull) next = next with { CloseAfterStream = _defaults.CloseAfterStream };
+                        else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { CloseAfterStream = value.GetBoolean() };
+                        else error = "closeAfterStream must be true, false or null";
+                        break;
                     case "toolCalls":
                         if (isNull) next = next with { ToolCalls = null };
                         else if (TryParseToolCalls(value, out var calls, out error)) next = next with { ToolCalls = calls };
                         break;
                     case "failNext":
                         if (isNull) failNext = [];
-                        else if (!TryParseFailNext(value, out failNext, out error)) failNext = null;
+                        else if (!TryParseFailNext(value, defaultFailurePath, out failNext, out error)) failNext = null;
                         break;
                     default:
                         // Reject typos loudly: a silently ignored "midStreamErorr" makes a test pass for the wrong reason.
@@ -340,38 +399,135 @@ internal sealed class BehaviorStore
         return true;
     }
 
-    private static bool TryParseFailNext(JsonElement value, out List<FailNextEntry>? entries, out string? error)
+    private static bool TryParseFailNext(JsonElement value, string defaultPath, out List<FailNextEntry>? entries, out string? error)
     {
         entries = null;
         error = null;
         if (value.ValueKind != JsonValueKind.Array)
         {
-            error = "failNext must be an array of {\"status\":N,\"error\":\"…\",\"path\":\"/api/chat\"}";
+            error = "failNext must be an array of {\"status\":N,\"error\":\"…\",\"path\":\"/api/chat\"}, {\"status\":N,\"html\":true} or {\"reset\":true}";
             return false;
         }
 
         var list = new List<FailNextEntry>();
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Object ||
-                !item.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Number ||
-                !status.TryGetInt32(out var code) || code is < 100 or > 599)
+            if (!TryParseFailure(item, defaultPath, out var entry, out error))
             {
-                error = "each failNext entry needs a \"status\" between 100 and 599";
                 return false;
             }
 
-            var message = item.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
-                ? e.GetString()!
-                : "server busy, please try again.  maximum pending requests exceeded";
-            var path = item.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String
-                ? p.GetString()!
-                : "/api/chat";
-            int? retryAfter = item.TryGetProperty("retryAfter", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt32() : null;
-            list.Add(new FailNextEntry(code, message, path, retryAfter));
+            list.Add(entry!);
         }
 
         entries = list;
+        return true;
+    }
+
+    /// <summary>
+    /// One <c>failNext</c> entry: <c>{status, error?, path?, retryAfter?}</c>, <c>{status, html:true,
+    /// path?, retryAfter?}</c> or <c>{reset:true, path?}</c>. Unknown or mistyped fields are errors,
+    /// like everywhere in the control API.
+    /// </summary>
+    private static bool TryParseFailure(JsonElement item, string defaultPath, out FailNextEntry? entry, out string? error)
+    {
+        entry = null;
+        error = null;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            error = "each failNext entry must be an object";
+            return false;
+        }
+
+        int? status = null;
+        string? message = null;
+        var path = defaultPath;
+        int? retryAfter = null;
+        var html = false;
+        var reset = false;
+        foreach (var property in item.EnumerateObject())
+        {
+            var v = property.Value;
+            switch (property.Name)
+            {
+                case "status":
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var code) || code is < 100 or > 599)
+                    {
+                        error = "failNext status must be an integer between 100 and 599";
+                        return false;
+                    }
+
+                    status = code;
+                    break;
+                case "error":
+                    if (v.ValueKind == JsonValueKind.String) message = v.GetString()!;
+                    else if (v.ValueKind != JsonValueKind.Null)
+                    {
+                        error = "failNext error must be a string";
+                        return false;
+                    }
+
+                    break;
+                case "path":
+                    if (v.ValueKind != JsonValueKind.String || !(v.GetString() ?? string.Empty).StartsWith('/'))
+                    {
+                        error = "failNext path must be a string starting with '/'";
+                        return false;
+                    }
+
+                    path = v.GetString()!;
+                    break;
+                case "retryAfter":
+                    if (v.ValueKind == JsonValueKind.Null) break;
+                    if (!TryGetCount(v, out var seconds))
+                    {
+                        error = "failNext retryAfter must be a non-negative integer (seconds)";
+                        return false;
+                    }
+
+                    retryAfter = seconds;
+                    break;
+                case "html":
+                case "reset":
+                    if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        error = $"failNext {property.Name} must be true or false";
+                        return false;
+                    }
+
+                    if (property.Name == "html") html = v.GetBoolean(); else reset = v.GetBoolean();
+                    break;
+                default:
+                    error = $"unknown failNext field '{property.Name}' (known: status, error, path, retryAfter, html, reset)";
+                    return false;
+            }
+        }
+
+        if (reset)
+        {
+            // A reset answers nothing at all, so there is no status, page or header to send.
+            if (status is not null || html || message is not null || retryAfter is not null)
+            {
+                error = "a failNext reset entry sends no answer: give it only \"path\"";
+                return false;
+            }
+
+            entry = new FailNextEntry(0, string.Empty, path, null, FailNextKind.Reset);
+            return true;
+        }
+
+        if (status is not { } statusCode)
+        {
+            error = "each failNext entry needs a \"status\" between 100 and 599 (or \"reset\":true)";
+            return false;
+        }
+
+        entry = new FailNextEntry(
+            statusCode,
+            message ?? "server busy, please try again.  maximum pending requests exceeded",
+            path,
+            retryAfter,
+            html ? FailNextKind.Html : FailNextKind.Status);
         return true;
     }
 }

@@ -62,6 +62,18 @@ internal static class FakeJson
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>One JSON document as text (to be cut by <see cref="ConnectionFaults.CutJson"/>).</summary>
+    public static string ToJsonString(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>Writes <c>{"error":"…"}</c>, the error shape shared by Ollama and the control API.</summary>
     public static Task WriteErrorAsync(HttpContext context, int status, string message,
         string contentType = GinJsonContentType) =>
@@ -72,12 +84,13 @@ internal static class FakeJson
             w.WriteEndObject();
         }, contentType);
 
-    /// <summary>Writes a plain-text response (Ollama's <c>GET /</c>, gin's 404 page).</summary>
-    public static async Task WriteTextAsync(HttpContext context, int status, string text)
+    /// <summary>Writes a text response as it is (Ollama's <c>GET /</c>, gin's 404 page, a cut-off JSON answer).</summary>
+    public static async Task WriteTextAsync(HttpContext context, int status, string text,
+        string contentType = "text/plain; charset=utf-8")
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }

@@ -31,7 +31,12 @@ internal sealed class ReplyScript
     /// <param name="lastUserMessage">Text of the last user message (what the echo repeats).</param>
     /// <param name="thinkingEnabled">The model thinks for this request (capability and <c>think</c>).</param>
     /// <param name="maxContentTokens">The request's output limit; 0 or less for none.</param>
-    public static ReplyScript Create(FakeBehavior behavior, string lastUserMessage, bool thinkingEnabled, int maxContentTokens)
+    /// <param name="limitIncludesThinking">
+    /// The limit counts reasoning and answer tokens together (llama.cpp's <c>n_predict</c>): reasoning
+    /// can use it up, leaving an empty answer cut by the limit.
+    /// </param>
+    public static ReplyScript Create(FakeBehavior behavior, string lastUserMessage, bool thinkingEnabled, int maxContentTokens,
+        bool limitIncludesThinking = false)
     {
         IReadOnlyList<string> content = behavior.ReplyTokens is { } count
             ? new GeneratedTokens(count)
@@ -46,6 +51,20 @@ internal sealed class ReplyScript
         }
 
         var limited = false;
+        if (limitIncludesThinking && maxContentTokens > 0)
+        {
+            if (thinking.Count >= maxContentTokens)
+            {
+                // The reasoning alone reaches the limit: it is cut there and no answer follows.
+                limited = thinking.Count > maxContentTokens || content.Count > 0;
+                thinking = new Prefix(thinking, maxContentTokens);
+                content = Array.Empty<string>();
+                return new ReplyScript(thinking, content, limited);
+            }
+
+            maxContentTokens -= thinking.Count;
+        }
+
         if (maxContentTokens > 0 && content.Count > maxContentTokens)
         {
             content = new Prefix(content, maxContentTokens);
@@ -171,6 +190,9 @@ internal enum StreamFaultKind
 
     /// <summary>Abort the connection without a final chunk.</summary>
     Truncate,
+
+    /// <summary>Write one line holding a JSON object cut off in the middle, then end the stream normally without a final chunk.</summary>
+    Malformed,
 }
 
 /// <summary>A fault that fires once <see cref="AfterContentChunks"/> content chunks have been written.</summary>
@@ -180,7 +202,7 @@ internal sealed record StreamFault(StreamFaultKind Kind, int AfterContentChunks,
     /// The fault configured in <paramref name="behavior"/> for a stream of <paramref name="chunkCount"/>
     /// chunks, its position clamped to the stream length so "after 5" on a 3-chunk answer fires just
     /// before the final chunk. When several are set the earliest wins; on a tie, mid-stream error,
-    /// then stall, then truncation.
+    /// then stall, then truncation, then the malformed line.
     /// </summary>
     public static StreamFault? For(FakeBehavior behavior, int chunkCount)
     {
@@ -188,6 +210,7 @@ internal sealed record StreamFault(StreamFaultKind Kind, int AfterContentChunks,
         Consider(behavior.MidStreamError?.AfterChunks, StreamFaultKind.MidStreamError);
         Consider(behavior.StallAfterChunks, StreamFaultKind.Stall);
         Consider(behavior.TruncateAfterChunks, StreamFaultKind.Truncate);
+        Consider(behavior.MalformedAfterChunks, StreamFaultKind.Malformed);
         return best;
 
         void Consider(int? after, StreamFaultKind kind)

@@ -126,7 +126,7 @@ internal sealed partial class FakeOllama
 
         var script = ReplyScript.Create(settings, request.LastUserMessage, thinking, request.NumPredict);
         var toolCalls = request.HasTools ? settings.ToolCalls : null;
-        var run = new ChatRun(request, script, script.FaultFor(settings), toolCalls, settings.ChunkDelayMs, started);
+        var run = new ChatRun(request, script, script.FaultFor(settings), toolCalls, settings.ChunkDelayMs, started, settings.CloseAfterStream);
 
         using var linked = LinkedToken(context);
         if (request.Stream)
@@ -146,7 +146,8 @@ internal sealed partial class FakeOllama
         StreamFault? Fault,
         IReadOnlyList<JsonElement>? ToolCalls,
         int ChunkDelayMs,
-        long StartedTimestamp);
+        long StartedTimestamp,
+        bool CloseAfterStream);
 
     /// <summary>The parts of a chat request the fake acts on.</summary>
     private sealed record ChatRequest(
@@ -307,8 +308,21 @@ internal sealed partial class FakeOllama
             w.WriteEndObject();
         });
 
-    /// <summary>The NDJSON stream: thinking chunks, content chunks, tool calls, then the done chunk.</summary>
+    /// <summary>
+    /// The NDJSON stream: thinking chunks, content chunks, tool calls, then the done chunk; a stream
+    /// that ended in-band (done chunk, error line, malformed line) may then lose its connection
+    /// (<c>closeAfterStream</c>).
+    /// </summary>
     private static async Task StreamChatAsync(HttpContext context, ChatRun run, CancellationToken cancellationToken)
+    {
+        if (await WriteChatStreamAsync(context, run, cancellationToken).ConfigureAwait(false))
+        {
+            await ConnectionFaults.EndStreamAsync(context, run.CloseAfterStream).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns><c>true</c> when the stream ended in-band and the response can complete normally.</returns>
+    private static async Task<bool> WriteChatStreamAsync(HttpContext context, ChatRun run, CancellationToken cancellationToken)
     {
         var model = JsonEncodedText.Encode(run.Request.Model, FakeJson.Encoder);
         var script = run.Script;
@@ -322,7 +336,7 @@ internal sealed partial class FakeOllama
             chunks++;
             if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return false;
             }
         }
 
@@ -330,8 +344,11 @@ internal sealed partial class FakeOllama
         {
             if (run.Fault is { } fault && fault.AfterContentChunks == i)
             {
-                await ApplyStreamFaultAsync(context, writer, fault, cancellationToken).ConfigureAwait(false);
-                return;
+                // The malformed line is the chunk that would have come next, cut off in its content.
+                var next = i < script.ContentTokens.Count ? script.ContentTokens[i] : string.Empty;
+                return await ApplyStreamFaultAsync(context, writer, fault,
+                    () => ConnectionFaults.CutJson(FakeJson.ToJsonString(w => WriteChunk(w, model, next, null)), "content"),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             if (i == script.ContentTokens.Count)
@@ -344,7 +361,7 @@ internal sealed partial class FakeOllama
             chunks++;
             if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return false;
             }
         }
 
@@ -362,13 +379,13 @@ internal sealed partial class FakeOllama
             chunks++;
             if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return false;
             }
         }
 
         await PaceAsync(run, chunks, cancellationToken).ConfigureAwait(false);
         WriteFinal(writer.Json, model, run, string.Empty, null, null);
-        await writer.EndLineAsync(cancellationToken).ConfigureAwait(false);
+        return await writer.EndLineAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>stream:false</c>: one object with the whole message, after the same "generation time".</summary>
@@ -398,6 +415,13 @@ internal sealed partial class FakeOllama
                         await StallAsync(cancellationToken).ConfigureAwait(false);
                         context.Abort();
                         return;
+                    case StreamFaultKind.Malformed:
+                        // The whole answer, cut off in the middle: a complete HTTP response that is not JSON.
+                        var cutModel = JsonEncodedText.Encode(run.Request.Model, FakeJson.Encoder);
+                        var text = ConnectionFaults.CutJson(FakeJson.ToJsonString(w => WriteFinal(w, cutModel, run, content.ToString(),
+                            thinking.Length > 0 ? thinking.ToString() : null, null)), "content");
+                        await FakeJson.WriteTextAsync(context, StatusCodes.Status200OK, text, FakeJson.GinJsonContentType).ConfigureAwait(false);
+                        return;
                     default:
                         context.Abort();
                         return;
@@ -420,7 +444,14 @@ internal sealed partial class FakeOllama
     }
 
     /// <summary>Applies a configured fault to a stream that has written some chunks.</summary>
-    private static async Task ApplyStreamFaultAsync(HttpContext context, NdjsonWriter writer, StreamFault fault, CancellationToken cancellationToken)
+    /// <param name="context">The request.</param>
+    /// <param name="writer">The stream.</param>
+    /// <param name="fault">The fault that fires now.</param>
+    /// <param name="malformedLine">Makes the cut-off line of a <see cref="StreamFaultKind.Malformed"/> fault.</param>
+    /// <param name="cancellationToken">Client gone or fake stopping.</param>
+    /// <returns><c>true</c> when the stream ended in-band (error line, malformed line) and the response may complete normally.</returns>
+    private static async Task<bool> ApplyStreamFaultAsync(HttpContext context, NdjsonWriter writer, StreamFault fault,
+        Func<string> malformedLine, CancellationToken cancellationToken)
     {
         switch (fault.Kind)
         {
@@ -428,19 +459,23 @@ internal sealed partial class FakeOllama
                 // Nothing sent yet: Ollama's streamResponse still can, and does, send a real status.
                 await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, fault.Message, "application/json")
                     .ConfigureAwait(false);
-                return;
+                return false;
             case StreamFaultKind.MidStreamError:
-                await writer.WriteErrorLineAsync(fault.Message, cancellationToken).ConfigureAwait(false);
-                return;
+                return await writer.WriteErrorLineAsync(fault.Message, cancellationToken).ConfigureAwait(false);
             case StreamFaultKind.Stall:
                 await StallAsync(cancellationToken).ConfigureAwait(false);
-                return;
+                return false;
             case StreamFaultKind.Truncate:
                 // Everything written so far has been flushed; give it a moment to leave the socket (Abort
                 // discards what is still queued), then drop the connection mid-response like a crashed server.
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
                 context.Abort();
-                return;
+                return false;
+            case StreamFaultKind.Malformed:
+                // One broken line, then the stream ends as if complete: no done chunk follows.
+                return await writer.WriteRawLineAsync(malformedLine(), cancellationToken).ConfigureAwait(false);
+            default:
+                return false;
         }
     }
 

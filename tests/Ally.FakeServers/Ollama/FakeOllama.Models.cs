@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Ally.FakeServers.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -372,6 +373,16 @@ internal sealed partial class FakeOllama
             return;
         }
 
+        if (await WritePullStreamAsync(context, settings, source, frames, cancellationToken).ConfigureAwait(false))
+        {
+            await ConnectionFaults.EndStreamAsync(context, settings.CloseAfterStream).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns><c>true</c> when the stream ended in-band (success, error line, malformed line).</returns>
+    private async Task<bool> WritePullStreamAsync(HttpContext context, FakeBehavior settings, OllamaModel? source,
+        IReadOnlyList<PullFrame> frames, CancellationToken cancellationToken)
+    {
         // Faults count progress lines here, since a pull has no "content" chunks.
         var fault = StreamFault.For(settings, frames.Count);
         using var writer = new NdjsonWriter(context.Response);
@@ -379,8 +390,11 @@ internal sealed partial class FakeOllama
         {
             if (fault is not null && fault.AfterContentChunks == i)
             {
-                await ApplyStreamFaultAsync(context, writer, fault, cancellationToken).ConfigureAwait(false);
-                return;
+                // The malformed line is the progress line that would have come next, cut off.
+                var next = frames[i];
+                return await ApplyStreamFaultAsync(context, writer, fault,
+                    () => ConnectionFaults.CutJson(FakeJson.ToJsonString(w => WritePullFrame(w, next)), "digest"),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             if (settings.ChunkDelayMs > 0 && i > 0)
@@ -392,8 +406,7 @@ internal sealed partial class FakeOllama
             if (frame.Error is not null)
             {
                 // Headers went out with "pulling manifest", so the failure can only be an in-band line.
-                await writer.WriteErrorLineAsync(frame.Error, cancellationToken).ConfigureAwait(false);
-                return;
+                return await writer.WriteErrorLineAsync(frame.Error, cancellationToken).ConfigureAwait(false);
             }
 
             RecordDownload(frame);
@@ -403,23 +416,29 @@ internal sealed partial class FakeOllama
                 _catalog.Install(source! with { ModifiedAt = DateTimeOffset.Now });
             }
 
-            var w = writer.Json;
-            w.WriteStartObject();
-            w.WriteString("status", frame.Status);
-            if (frame.Digest is not null)
-            {
-                w.WriteString("digest", frame.Digest);
-            }
-
-            // ProgressResponse marks total/completed omitempty: a zero "completed" is simply absent.
-            WriteIfPositive(w, "total", frame.Total);
-            WriteIfPositive(w, "completed", frame.Completed);
-            w.WriteEndObject();
+            WritePullFrame(writer.Json, frame);
             if (!await writer.EndLineAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return false;
             }
         }
+
+        return true;
+    }
+
+    private static void WritePullFrame(Utf8JsonWriter w, PullFrame frame)
+    {
+        w.WriteStartObject();
+        w.WriteString("status", frame.Status);
+        if (frame.Digest is not null)
+        {
+            w.WriteString("digest", frame.Digest);
+        }
+
+        // ProgressResponse marks total/completed omitempty: a zero "completed" is simply absent.
+        WriteIfPositive(w, "total", frame.Total);
+        WriteIfPositive(w, "completed", frame.Completed);
+        w.WriteEndObject();
     }
 
     /// <summary>One line of pull progress (api/types.go <c>ProgressResponse</c>) or the failure that ends it.</summary>

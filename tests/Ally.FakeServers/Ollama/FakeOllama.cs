@@ -67,7 +67,8 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
 
     /// <summary>
     /// Runs an endpoint after the cross-cutting behaviour every Ollama route honours: the
-    /// configured response delay, then a queued <c>failNext</c> failure for this path. A client that
+    /// configured response delay, then a queued <c>failNext</c> failure for this path (Ollama's
+    /// <c>{"error":…}</c>, a proxy's HTML page or a dropped connection). A client that
     /// goes away mid-request is not an error for the fake, so cancellation ends the request quietly.
     /// </summary>
     private async Task GuardedAsync(HttpContext context, Func<Task> endpoint)
@@ -81,9 +82,9 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
                 await Task.Delay(delay, linked.Token).ConfigureAwait(false);
             }
 
-            if (behavior.TakeFailure(context.Request.Path.Value ?? "/") is { } failure)
+            if (await ConnectionFaults.TryFailAsync(context, behavior, context.Request.Path.Value ?? "/",
+                    failure => FakeJson.WriteErrorAsync(context, failure.Status, failure.Error)).ConfigureAwait(false))
             {
-                await FakeJson.WriteErrorAsync(context, failure.Status, failure.Error).ConfigureAwait(false);
                 return;
             }
 

@@ -56,5 +56,15 @@ internal sealed class NdjsonWriter : IDisposable
         return EndLineAsync(cancellationToken);
     }
 
+    /// <summary>Writes <paramref name="text"/> as one line as it is (a malformed line has to be written by hand).</summary>
+    public async ValueTask<bool> WriteRawLineAsync(string text, CancellationToken cancellationToken)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text + "\n");
+        await _pipe.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        HasWritten = true;
+        var result = await _pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return !result.IsCanceled && !result.IsCompleted;
+    }
+
     public void Dispose() => _json.Dispose();
 }

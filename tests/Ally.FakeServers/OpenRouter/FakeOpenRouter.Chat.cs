@@ -303,9 +303,9 @@ internal sealed partial class FakeOpenRouter
         var (ok, key) = await AuthorizeAsync(context).ConfigureAwait(false);
         if (!ok) return;
 
-        if (Behavior.TakeFailure(ChatPath) is { } failure)
+        if (await ConnectionFaults.TryFailAsync(context, Behavior, ChatPath,
+                failure => WriteOpenRouterErrorAsync(context, failure.Status, failure.Error, failure.RetryAfter)).ConfigureAwait(false))
         {
-            await WriteOpenRouterErrorAsync(context, failure.Status, failure.Error, failure.RetryAfter).ConfigureAwait(false);
             return;
         }
 
@@ -358,15 +358,22 @@ internal sealed partial class FakeOpenRouter
             var settings = Behavior.Current;
             // Reasoning is streamed only when a test asks for it: which hosted models reason is the provider's business.
             var script = ReplyScript.Create(settings, lastUser, thinkingEnabled: !string.IsNullOrEmpty(settings.Thinking), maxTokens);
-            var run = new Run(model, "gen-" + Guid.NewGuid().ToString("N")[..24], promptTokens, script, script.FaultFor(settings), settings.ChunkDelayMs);
+            var run = new Run(model, "gen-" + Guid.NewGuid().ToString("N")[..24], promptTokens, script, script.FaultFor(settings), settings.ChunkDelayMs,
+                settings.CloseAfterStream);
             context.Response.Headers["X-Generation-Id"] = run.Id;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Stopping);
-            if (stream) await StreamAsync(context, run, Config.Crlf, linked.Token).ConfigureAwait(false);
+            if (stream)
+            {
+                if (await StreamAsync(context, run, Config.Crlf, linked.Token).ConfigureAwait(false))
+                {
+                    await ConnectionFaults.EndStreamAsync(context, run.CloseAfterStream).ConfigureAwait(false);
+                }
+            }
             else await CompleteAsync(context, run).ConfigureAwait(false);
         }
     }
 
-    private sealed record Run(string Model, string Id, int PromptTokens, ReplyScript Script, StreamFault? Fault, int ChunkDelayMs)
+    private sealed record Run(string Model, string Id, int PromptTokens, ReplyScript Script, StreamFault? Fault, int ChunkDelayMs, bool CloseAfterStream)
     {
         public int CompletionTokens => Script.ThinkingTokens.Count + Script.ContentTokens.Count;
         public decimal Cost => PromptTokens * PromptPrice + CompletionTokens * CompletionPrice;
@@ -394,14 +401,15 @@ internal sealed partial class FakeOpenRouter
             w.WriteEndObject();
         }, "application/json");
 
-    private static async Task StreamAsync(HttpContext context, Run run, bool crlf, CancellationToken cancellationToken)
+    /// <returns><c>true</c> when the stream ended in-band (<c>[DONE]</c>, error event, malformed event).</returns>
+    private static async Task<bool> StreamAsync(HttpContext context, Run run, bool crlf, CancellationToken cancellationToken)
     {
         var fault = run.Fault;
         if (fault is { AfterContentChunks: 0, Kind: StreamFaultKind.MidStreamError } && run.Script.ThinkingTokens.Count == 0)
         {
             // Nothing sent yet: a pre-stream failure still gets a real status.
             await WriteOpenRouterErrorAsync(context, 502, fault.Message.Length > 0 ? fault.Message : "Provider returned error").ConfigureAwait(false);
-            return;
+            return false;
         }
 
         var newline = crlf ? "\r\n" : "\n";
@@ -431,7 +439,7 @@ internal sealed partial class FakeOpenRouter
                 {
                     case StreamFaultKind.MidStreamError:
                         await WriteEventAsync(context, newline, w => WriteErrorChunk(w, run, created, f.Message), cancellationToken).ConfigureAwait(false);
-                        return;
+                        return true;
                     case StreamFaultKind.Stall:
                         try
                         {
@@ -442,11 +450,19 @@ internal sealed partial class FakeOpenRouter
                             // The client left: what a stall test waits for.
                         }
 
-                        return;
+                        return false;
                     case StreamFaultKind.Truncate:
                         await Task.Delay(100, cancellationToken).ConfigureAwait(false);
                         context.Abort();
-                        return;
+                        return false;
+                    case StreamFaultKind.Malformed:
+                        // The event that would have come next, cut off in its content; then the stream ends without [DONE].
+                        var next = i < run.Script.ContentTokens.Count ? run.Script.ContentTokens[i] : string.Empty;
+                        var firstEvent = first;
+                        var cut = ConnectionFaults.CutJson(
+                            FakeJson.ToJsonString(w => WriteDelta(w, run, created, firstEvent, content: next, reasoning: null, finish: null)), "content");
+                        await WriteRawAsync(context, "data: " + cut + newline + newline, cancellationToken).ConfigureAwait(false);
+                        return true;
                 }
             }
 
@@ -470,6 +486,7 @@ internal sealed partial class FakeOpenRouter
             w.WriteEndObject();
         }, cancellationToken).ConfigureAwait(false);
         await WriteRawAsync(context, "data: [DONE]" + newline + newline, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private static async Task CompleteAsync(HttpContext context, Run run)
@@ -482,29 +499,41 @@ internal sealed partial class FakeOpenRouter
 
         var content = string.Concat(run.Script.ContentTokens);
         var reasoning = string.Concat(run.Script.ThinkingTokens);
-        await FakeJson.WriteAsync(context, StatusCodes.Status200OK, w =>
+        if (run.Fault is { Kind: StreamFaultKind.Malformed } malformed)
         {
-            w.WriteStartObject();
-            w.WriteString("id", run.Id);
-            w.WriteString("provider", "OpenAI");
-            w.WriteString("model", run.Model);
-            w.WriteString("object", "chat.completion");
-            w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-            w.WriteStartArray("choices");
-            w.WriteStartObject();
-            w.WriteNumber("index", 0);
-            w.WriteString("finish_reason", run.FinishReason);
-            w.WriteString("native_finish_reason", run.FinishReason);
-            w.WriteStartObject("message");
-            w.WriteString("role", "assistant");
-            w.WriteString("content", content);
-            if (reasoning.Length > 0) w.WriteString("reasoning", reasoning);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-            WriteUsage(w, run);
-            w.WriteEndObject();
-        }, "application/json").ConfigureAwait(false);
+            // The answer so far, cut off in the middle: a complete HTTP response whose body is not JSON.
+            var partial = string.Concat(run.Script.ContentTokens.Take(malformed.AfterContentChunks));
+            var text = ConnectionFaults.CutJson(FakeJson.ToJsonString(w => WriteCompletion(w, run, partial, reasoning)), "content");
+            await FakeJson.WriteTextAsync(context, StatusCodes.Status200OK, text, "application/json").ConfigureAwait(false);
+            return;
+        }
+
+        await FakeJson.WriteAsync(context, StatusCodes.Status200OK, w => WriteCompletion(w, run, content, reasoning), "application/json")
+            .ConfigureAwait(false);
+    }
+
+    private static void WriteCompletion(Utf8JsonWriter w, Run run, string content, string reasoning)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", run.Id);
+        w.WriteString("provider", "OpenAI");
+        w.WriteString("model", run.Model);
+        w.WriteString("object", "chat.completion");
+        w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteString("finish_reason", run.FinishReason);
+        w.WriteString("native_finish_reason", run.FinishReason);
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        w.WriteString("content", content);
+        if (reasoning.Length > 0) w.WriteString("reasoning", reasoning);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        WriteUsage(w, run);
+        w.WriteEndObject();
     }
 
     private static void WriteChunkStart(Utf8JsonWriter w, Run run, long created)

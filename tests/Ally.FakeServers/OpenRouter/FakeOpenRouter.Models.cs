@@ -89,9 +89,9 @@ internal sealed partial class FakeOpenRouter
             return;
         }
 
-        if (Behavior.TakeFailure(ModelsPath) is { } failure)
+        if (await ConnectionFaults.TryFailAsync(context, Behavior, ModelsPath,
+                failure => WriteOpenRouterErrorAsync(context, failure.Status, failure.Error, failure.RetryAfter)).ConfigureAwait(false))
         {
-            await WriteOpenRouterErrorAsync(context, failure.Status, failure.Error).ConfigureAwait(false);
             return;
         }
 
