@@ -225,7 +225,7 @@ Describe 'Invoke-AllyChat' {
 
         It 'rejects an unknown ALLY_PROVIDER before any network call' {
             $env:ALLY_PROVIDER = 'skynet'
-            { Invoke-AllyChat 'Hi' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'skynet' (from ALLY_PROVIDER) is not a known provider*"
+            { Invoke-AllyChat 'Hi' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'skynet' (from ALLY_PROVIDER) cannot be used: it is not a provider Ally knows*ollama, openrouter, openai*"
             Get-ChatRequest | Should -BeNullOrEmpty
         }
 

@@ -20,6 +20,8 @@ Add-Type -Path '$oldOllamaSharp'
 Import-Module '$env:ALLY_TEST_MODULE'
 `$r = Invoke-AllyChat 'Hello from an isolated Ally'
 'ANSWER=' + `$r.Content
+# Chat speaks Ally's own JSON; model deletion goes through Ally's OllamaSharp.
+Remove-AllyModel llama3.2 -Confirm:`$false
 `$versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'OllamaSharp' } | ForEach-Object { `$_.GetName().Version.ToString() }
 'OLLAMASHARP=' + ((`$versions | Sort-Object) -join ',')
 "@

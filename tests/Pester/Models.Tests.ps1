@@ -168,7 +168,8 @@ Describe 'Get-AllyModel' {
         It 'lists the catalog without a key, with context length and prices per million tokens' {
             $catalog = Get-AllyModel -Provider OpenRouter
             $catalog.Count | Should -BeGreaterOrEqual 10
-            $catalog[0].GetType().FullName | Should -Be 'Ally.OpenRouterModelInfo'
+            $catalog[0].GetType().FullName | Should -Be 'Ally.CatalogModelInfo'
+            $catalog[0] | Should -BeOfType [Ally.CatalogModelInfo]
             $gpt4 = $catalog | Where-Object Name -eq 'openai/gpt-4'
             $gpt4.Provider | Should -Be 'openrouter'
             $gpt4.ContextLength | Should -Be 8191
@@ -211,7 +212,7 @@ Describe 'Get-AllyModel' {
             $env:ALLY_OPENROUTER_BASE_URL = "127.0.0.1:$(Get-AllyFreePort)/api/v1"
             { Get-AllyModel -Provider OpenRouter -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidOpenRouterBaseUrl,*'
             $env:ALLY_OPENROUTER_BASE_URL = "http://127.0.0.1:$(Get-AllyFreePort)/api/v1"
-            { Get-AllyModel -Provider OpenRouter -ErrorAction Stop } | Should -Throw -ErrorId 'OpenRouterUnreachable,*'
+            { Get-AllyModel -Provider OpenRouter -ErrorAction Stop } | Should -Throw -ErrorId 'ProviderUnreachable,*'
         }
 
         It 'passes on an error answer from OpenRouter' {
@@ -262,6 +263,31 @@ Describe 'Get-AllyModel' {
             $text | Should -Match 'Tier\s+Name\s+Provider\s+Size\s+Download\s+Memory\s+Installed'
             $text | Should -Match 'Good\s+llama3\.1:70b\s+ollama\s+70B\s+43 GB\s+64 GB\+\s+no'
             $text | Should -Match 'Budget\s+llama3\.2\s+ollama\s+3B\s+2\.0 GB\s+4 GB\+\s+yes'
+        }
+
+        It 'says whether OpenRouter still serves each hosted recommendation, asking it only when -Provider openrouter is given' {
+            $catalog = @(
+                @{ id = 'openai/gpt-4'; name = 'GPT-4'; pricing = @{ prompt = '0.00003'; completion = '0.00006' } }
+                @{ id = 'openai/gpt-4o'; name = 'GPT-4o'; pricing = @{ prompt = '0.0000025'; completion = '0.00001' } }
+            )
+            Invoke-RestMethod -Method Put -Uri "$($server.Url)_fake/openrouter/models" -Body (ConvertTo-Json -InputObject $catalog -Depth 5) -ContentType 'application/json' -NoProxy | Out-Null
+
+            # Without -Provider, nothing is asked of OpenRouter: availability stays unknown until the catalog is cached.
+            $all = Get-AllyModel -Recommended
+            ($all | Where-Object Name -eq 'openai/gpt-4').IsAvailable | Should -BeNullOrEmpty
+            Get-Request '/api/v1/models' | Should -BeNullOrEmpty
+
+            $hosted = Get-AllyModel -Recommended -Provider openrouter
+            ($hosted | Where-Object Name -eq 'openai/gpt-4').IsAvailable | Should -BeTrue
+            ($hosted | Where-Object Name -eq 'anthropic/claude-3-opus').IsAvailable | Should -BeFalse
+            Get-Request '/api/v1/models' | Should -HaveCount 1
+            (Get-AllyModel -Recommended -UseCase Code -Provider openrouter | Out-String -Width 250) | Should -Match 'anthropic/claude-3-opus\s+openrouter\s+retired'
+
+            # Now cached: the general list says it too, without another request; local models have no availability.
+            $again = Get-AllyModel -Recommended
+            ($again | Where-Object Name -eq 'anthropic/claude-3-opus').IsAvailable | Should -BeFalse
+            ($again | Where-Object Name -eq 'llama3.1').IsAvailable | Should -BeNullOrEmpty
+            Get-Request '/api/v1/models' | Should -HaveCount 1
         }
 
         It 'still lists the recommendations when Ollama is down, with a warning and unknown installed state' {
@@ -515,7 +541,7 @@ Describe 'Model name completion' {
     }
 
     It 'completes -Provider, -UseCase and -SupportedParameter' {
-        (Get-Completion 'Get-AllyModel -Provider o').CompletionText | Should -Be @('ollama', 'openrouter')
+        (Get-Completion 'Get-AllyModel -Provider o').CompletionText | Should -Be @('ollama', 'openrouter', 'openai')
         (Get-Completion 'Get-AllyModel -Recommended -UseCase P').CompletionText | Should -Be 'Privacy'
         (Get-Completion 'Get-AllyModel -Provider OpenRouter -SupportedParameter too').CompletionText | Should -Be @('tools', 'tool_choice')
     }

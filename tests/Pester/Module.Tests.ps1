@@ -22,7 +22,7 @@ Describe 'Module layout and manifest' {
 
     It 'keeps third-party assemblies out of the module root' {
         $rootDlls = Get-ChildItem $moduleDir -Filter *.dll | ForEach-Object Name
-        $rootDlls | Should -Be @('Ally.PowerShell.dll')
+        $rootDlls | Should -Be @('Ally.PowerShell.dll', 'Ally.Types.dll')
         Test-Path (Join-Path $moduleDir 'Dependencies/OllamaSharp.dll') | Should -BeTrue
         Test-Path (Join-Path $moduleDir 'Dependencies/Ally.Core.dll') | Should -BeTrue
     }

@@ -58,13 +58,12 @@ namespace Ally.Providers.OpenRouter
             }
         }
 
-        public override string ModelNameRemedy(string model, ProviderEndpoint endpoint) =>
-            IsOfficial(endpoint) ? Messages.OpenRouterModelFormRemedy(model) : base.ModelNameRemedy(model, endpoint);
+        // ALLY_OPENROUTER_BASE_URL mostly points at a gateway to OpenRouter: its advice holds there too.
+        public override string ModelNameRemedy(string model, ProviderEndpoint endpoint) => Messages.OpenRouterModelFormRemedy(model);
 
-        public override string ModelUnavailableRemedy(string model, ProviderEndpoint endpoint) =>
-            IsOfficial(endpoint) ? Messages.OpenRouterModelUnavailableRemedy(model) : base.ModelUnavailableRemedy(model, endpoint);
+        public override string ModelUnavailableRemedy(string model, ProviderEndpoint endpoint) => Messages.OpenRouterModelUnavailableRemedy(model);
 
-        public override string KeyRemedy(ProviderEndpoint endpoint) => IsOfficial(endpoint) ? Messages.OpenRouterKeyRemedy : base.KeyRemedy(endpoint);
+        public override string KeyRemedy(ProviderEndpoint endpoint) => Messages.OpenRouterKeyRemedy;
 
         public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OpenAIChatProvider.CheckOptions(options);
 
