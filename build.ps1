@@ -8,13 +8,15 @@
     Package : Build, then out/Ally.<version>.nupkg for Install-PSResource / Install-Module.
     Test    : Build and Package, then every suite (xunit for Ally.Core, Pester for the built module in a
               child pwsh) and a closing line "N passed, N failed" with the totals.
+    QuickTest: Build (no package), then the same suites without the packaging and install tests (tag Install):
+              the inner loop of development. CI and the README run Test.
     Clean   : removes out/ and the projects' bin/obj folders.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'QuickTest', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -141,8 +143,14 @@ function Invoke-Package {
     Write-Host "Packaged $nupkg" -ForegroundColor Green
 }
 
-function Invoke-Test {
-    Invoke-Package
+function Invoke-Test([switch] $Quick) {
+    if ($Quick) {
+        Invoke-Build
+        $script:ExcludeTag = @($ExcludeTag) + 'Install' | Where-Object { $_ }
+    }
+    else {
+        Invoke-Package
+    }
     if (Test-Path $resultsDir) { Remove-Item -Recurse -Force $resultsDir }
     New-Item -ItemType Directory -Force $resultsDir | Out-Null
 
@@ -196,6 +204,7 @@ try {
         'Build' { Invoke-Build }
         'Package' { Invoke-Package }
         'Test' { Invoke-Test }
+        'QuickTest' { Invoke-Test -Quick }
         'Clean' { Invoke-Clean }
     }
 }

@@ -25,7 +25,7 @@ BeforeAll {
 
 AfterAll { Stop-AllyFakeServer $server }
 
-Describe 'Packaging' {
+Describe 'Packaging' -Tag 'Install' {
     It 'build.ps1 -Task Package produced out/Ally.<version>.nupkg with the module inside' {
         Test-Path $nupkg | Should -BeTrue
         Add-Type -AssemblyName System.IO.Compression.FileSystem
@@ -33,6 +33,7 @@ Describe 'Packaging' {
         try { $entries = $zip.Entries.FullName } finally { $zip.Dispose() }
         $entries | Should -Contain 'Ally.psd1'
         $entries | Should -Contain 'Ally.PowerShell.dll'
+        $entries | Should -Contain 'Ally.Types.dll'
         $entries | Should -Contain 'Dependencies/OllamaSharp.dll'
         $entries | Should -Contain 'en-US/Ally.PowerShell.dll-Help.xml'
     }
