@@ -14,18 +14,23 @@
     Ratios are Ally / baseline: 1.00 means the same cost, lower is better.
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmark.ps1
+.EXAMPLE
+    dotnet pwsh ./bench/Invoke-Benchmark.ps1 -NoBuild -ModulePath /tmp/ally-before/Ally/Ally.psd1
+    Measures another build of the module against the same baselines.
 #>
 [CmdletBinding()]
 param(
     [int] $ImportRuns = 10,
     [int] $Requests = 500,
     [int] $Tokens = 20000,
-    [switch] $NoBuild
+    [switch] $NoBuild,
+    # The module to measure (default: the build in out/Ally); e.g. an earlier build, to compare.
+    [string] $ModulePath
 )
 
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot
-$module = Join-Path $root 'out/Ally/Ally.psd1'
+$module = if ($ModulePath) { (Resolve-Path $ModulePath).Path } else { Join-Path $root 'out/Ally/Ally.psd1' }
 $baselineDll = Join-Path $PSScriptRoot 'Ally.Bench.Baselines/bin/Release/net10.0/Ally.Bench.Baselines.dll'
 [string[]]$pwshArgs = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
 

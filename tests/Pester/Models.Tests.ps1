@@ -267,8 +267,8 @@ Describe 'Get-AllyModel' {
 
         It 'says whether OpenRouter still serves each hosted recommendation, asking it only when -Provider openrouter is given' {
             $catalog = @(
-                @{ id = 'openai/gpt-4'; name = 'GPT-4'; pricing = @{ prompt = '0.00003'; completion = '0.00006' } }
-                @{ id = 'openai/gpt-4o'; name = 'GPT-4o'; pricing = @{ prompt = '0.0000025'; completion = '0.00001' } }
+                @{ id = 'openai/gpt-4'; name = 'GPT-4'; pricing = @{ prompt = '0.00003'; completion = '0.00006' }; architecture = @{ output_modalities = @('text') } }
+                @{ id = 'openai/gpt-4o'; name = 'GPT-4o'; pricing = @{ prompt = '0.0000025'; completion = '0.00001' }; architecture = @{ output_modalities = @('text') } }
             )
             Invoke-RestMethod -Method Put -Uri "$($server.Url)_fake/openrouter/models" -Body (ConvertTo-Json -InputObject $catalog -Depth 5) -ContentType 'application/json' -NoProxy | Out-Null
 
