@@ -45,15 +45,9 @@ namespace Ally.Providers.Ollama
             {
                 throw OllamaErrors.FromResponse(ex, _connection.Host, ChatPath, request.Model);
             }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            catch (Exception ex) when (ChatFailures.WhileReading(ex, answer, cancellationToken, "Ollama", _connection.ConnectionFailure) is Exception failure)
             {
-                // A read aborted by the cancellation may surface as an I/O error: it is the cancellation.
-                throw new OperationCanceledException(cancellationToken);
-            }
-            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-            {
-                if (!answer.HasReceived) throw _connection.ConnectionFailure(ex);
-                throw ChatFailures.Truncated("Ollama", answer, ex);
+                throw failure;
             }
 
             if (!answer.IsDone) throw ChatFailures.Truncated("Ollama", answer, null);

@@ -76,14 +76,9 @@ namespace Ally.Providers.OpenAI
                 throw new AllyException(ErrorIds.MalformedStream, Messages.MalformedStream(_connection.ServerName, Messages.Excerpt(data ?? string.Empty, 120)),
                     Messages.MalformedStreamRemedy, ex);
             }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            catch (Exception ex) when (ChatFailures.WhileReading(ex, answer, cancellationToken, _connection.ServerName, _connection.ConnectionFailure) is Exception failure)
             {
-                throw new OperationCanceledException(cancellationToken);
-            }
-            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-            {
-                if (!answer.HasReceived) throw _connection.ConnectionFailure(ex);
-                throw ChatFailures.Truncated(_connection.ServerName, answer, ex);
+                throw failure;
             }
 
             if (!answer.IsDone) throw ChatFailures.Truncated(_connection.ServerName, answer, null);
