@@ -27,6 +27,8 @@ namespace Ally.Async
         private readonly object _gate = new object();
         private readonly Queue<PumpMessage> _inbox = new Queue<PumpMessage>();
         private readonly Queue<PumpJob> _order = new Queue<PumpJob>();
+        private readonly List<PumpMessage> _batch = new List<PumpMessage>();
+        private bool _waiting;
 
         /// <summary>A pump whose jobs run at most <paramref name="throttleLimit"/> at once; <paramref name="stop"/> is the command's cancellation.</summary>
         public JobPump(CancellationToken stop, int throttleLimit)
@@ -64,7 +66,7 @@ namespace Ally.Async
             };
             _order.Enqueue(job);
             // The end of the job wakes the owning thread with an item, not with an exception.
-            task.ContinueWith((_, state) => ((PumpJob)state!).Post(new PumpMessage(null, null, completes: true)), job, CancellationToken.None,
+            task.ContinueWith((_, state) => ((PumpJob)state!).Post(new CompletedMessage()), job, CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return job;
         }
@@ -95,20 +97,48 @@ namespace Ally.Async
 
         private void Pump(bool untilIdle)
         {
+            var spinner = new SpinWait();
             while (true)
             {
-                PumpMessage message;
+                bool spin = false;
                 lock (_gate)
                 {
-                    while (_inbox.Count == 0)
+                    if (_inbox.Count == 0)
                     {
                         if (!untilIdle || _order.Count == 0) return;
                         _stop.ThrowIfCancellationRequested();
-                        Monitor.Wait(_gate);
+                        // A streamed answer sends its pieces a few microseconds apart: spin a moment before
+                        // sleeping, so the owning thread is not put to sleep and woken again for every piece.
+                        if (!spinner.NextSpinWillYield) spin = true;
+                        else
+                        {
+                            _waiting = true;
+                            Monitor.Wait(_gate);
+                            _waiting = false;
+                            spinner = new SpinWait();
+                            continue;
+                        }
                     }
-                    message = _inbox.Dequeue();
+                    else
+                    {
+                        // Take everything there is in one go; the workers keep adding while it is written.
+                        while (_inbox.Count > 0) _batch.Add(_inbox.Dequeue());
+                    }
                 }
-                Handle(message);
+                if (spin)
+                {
+                    spinner.SpinOnce();
+                    continue;
+                }
+                spinner = new SpinWait();
+                try
+                {
+                    foreach (PumpMessage message in _batch) Handle(message);
+                }
+                finally
+                {
+                    _batch.Clear();
+                }
             }
         }
 
@@ -127,7 +157,7 @@ namespace Ally.Async
                 while (head.Backlog.Count > 0)
                 {
                     PumpMessage next = head.Backlog.Dequeue();
-                    if (next.Completes) head.IsCompleted = true;
+                    if (next is CompletedMessage) head.IsCompleted = true;
                     else next.Run();
                 }
                 if (!head.IsCompleted) return;
@@ -148,7 +178,7 @@ namespace Ally.Async
             lock (_gate)
             {
                 _inbox.Enqueue(message);
-                Monitor.Pulse(_gate);
+                if (_waiting) Monitor.Pulse(_gate);
             }
         }
 
@@ -214,7 +244,7 @@ namespace Ally.Async
         public CancellationToken CancellationToken => _job.CancellationToken;
 
         /// <summary>Hands <paramref name="item"/> to <paramref name="handler"/> on the owning thread, in job order.</summary>
-        public void Post<T>(T item, Action<T> handler) => _job.Post(new PumpMessage(() => handler(item), null, completes: false));
+        public void Post<T>(T item, Action<T> handler) => _job.Post(new ItemMessage<T>(item, handler));
 
         /// <summary>
         /// Runs <paramref name="call"/> on the owning thread as soon as it is free (not in job order: the
@@ -225,7 +255,7 @@ namespace Ally.Async
             var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
             // A job stopped while it waits must not wait for an owning thread that has moved on.
             CancellationTokenRegistration registration = CancellationToken.Register(() => result.TrySetCanceled(CancellationToken));
-            _pump.Enqueue(new PumpMessage(() =>
+            _pump.Enqueue(new ItemMessage<Action>(() =>
             {
                 registration.Dispose();
                 if (result.Task.IsCompleted) return;
@@ -237,27 +267,16 @@ namespace Ally.Async
                 {
                     result.TrySetException(ex);
                 }
-            }, null, completes: false));
+            }, action => action()));
             return result.Task;
         }
     }
 
     /// <summary>Something a worker sends to the owning thread.</summary>
-    internal sealed class PumpMessage
+    internal abstract class PumpMessage
     {
-        private readonly Action? _run;
-
-        public PumpMessage(Action? run, PumpJob? job, bool completes)
-        {
-            _run = run;
-            Job = job;
-            Completes = completes;
-        }
-
-        /// <summary>The job it belongs to (in job order), or null for a call served at once.</summary>
+        /// <summary>The job it belongs to (handed on in job order), or null for a call served at once.</summary>
         public PumpJob? Job { get; private set; }
-        /// <summary>True for the marker a job posts when it has finished.</summary>
-        public bool Completes { get; }
 
         public PumpMessage For(PumpJob job)
         {
@@ -265,6 +284,28 @@ namespace Ally.Async
             return this;
         }
 
-        public void Run() => _run?.Invoke();
+        /// <summary>Does it, on the owning thread.</summary>
+        public abstract void Run();
+    }
+
+    /// <summary>The last message of a job: it has finished.</summary>
+    internal sealed class CompletedMessage : PumpMessage
+    {
+        public override void Run() { }
+    }
+
+    /// <summary>An item for a handler (a streamed piece, a warning, a progress line).</summary>
+    internal sealed class ItemMessage<T> : PumpMessage
+    {
+        private readonly T _item;
+        private readonly Action<T> _handler;
+
+        public ItemMessage(T item, Action<T> handler)
+        {
+            _item = item;
+            _handler = handler;
+        }
+
+        public override void Run() => _handler(_item);
     }
 }

@@ -186,12 +186,12 @@ namespace Ally.PowerShell.Commands
             IChatProvider provider = _provider!;
             RetryPolicy retryPolicy = _retryPolicy!;
             CostBudget? budget = _budget;
-            StreamWriter? streamWriter = _streamWriter;
+            Action<ChatUpdate>? write = _streamWriter is null ? null : _streamWriter.Write;
             _pump!.Start(
                 async job =>
                 {
                     budget?.EnsureAvailable();
-                    Action<ChatUpdate>? onUpdate = streamWriter is null ? null : update => job.Post(update, streamWriter.Write);
+                    Action<ChatUpdate>? onUpdate = write is null ? null : update => job.Post(update, write);
                     ChatResponse response = await ChatService.CompleteAsync(provider, request, onUpdate, job.CancellationToken, retryPolicy, job.WriteWarning)
                         .ConfigureAwait(false);
                     budget?.Add(response.Cost);
