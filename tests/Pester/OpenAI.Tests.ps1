@@ -119,6 +119,43 @@ Describe 'openai provider against a llama.cpp server' {
         }
     }
 
+    Context 'Secrecy' {
+        It 'never shows the key: not in output, errors, verbose or debug text, transcripts or serialised objects' {
+            Set-AllyFakeLlamaCppConfig $llama @{ apiKey = 'sk-ally-openai-0123456789abcdef-secret' }
+            $transcript = Join-Path $TestDrive 'transcript.txt'
+            $dump = Join-Path $TestDrive 'dump.txt'
+            $script = @"
+Import-Module '$env:ALLY_TEST_MODULE'
+Start-Transcript -Path '$transcript' | Out-Null
+`$all = @()
+`$all += Invoke-AllyChat 'Hello' -Provider openai -Verbose -Debug *>&1
+`$all += Get-AllyModel -Provider openai -Verbose -Debug *>&1
+`$all += Test-AllyProvider -Provider openai -Verbose -Debug *>&1
+`$all += Test-AllyProvider -Provider openai -ApiKey (ConvertTo-SecureString `$env:ALLY_TEST_WRONG_KEY -AsPlainText -Force) -Verbose -Debug *>&1
+`$all += Invoke-AllyChat 'Hello' -Provider openai -ApiKey (ConvertTo-SecureString `$env:ALLY_TEST_WRONG_KEY -AsPlainText -Force) -Verbose -Debug *>&1
+# A key typed as plain text gets a warning (-Debug would turn the warning into a prompt).
+`$all += Invoke-AllyChat 'Hello' -Provider openai -ApiKey `$env:ALLY_TEST_WRONG_KEY -Verbose *>&1
+Stop-Transcript | Out-Null
+`$text = foreach (`$item in `$all) {
+    `$item | Format-List * -Force | Out-String -Width 500
+    if (`$item -is [System.Management.Automation.ErrorRecord]) { `$item.Exception.ToString(); `$item.Exception | Format-List * -Force | Out-String -Width 500; `$item.ErrorDetails | Out-String }
+    else { `$item | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue }
+}
+`$text + (`$Error | ForEach-Object { `$_.Exception.ToString() }) | Set-Content '$dump'
+"@
+            $result = Invoke-ChildPwsh -Script $script -Environment @{
+                OPENAI_API_KEY = 'sk-ally-openai-0123456789abcdef-secret'; ALLY_TEST_WRONG_KEY = 'sk-ally-openai-wrong-9876543210'
+                ALLY_OPENAI_BASE_URL = $baseUrl; ALLY_MAX_RETRY = '0'; ALLY_CACHE_DIR = (Join-Path $TestDrive 'cache')
+            }
+            $everything = $result.StdOut + $result.StdErr + (Get-Content -Raw $dump) + (Get-Content -Raw $transcript)
+            $everything | Should -BeLike '*Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf*'   # the runs did happen
+            $everything | Should -BeLike '*InvalidApiKey*'
+            $everything | Should -BeLike '*-ApiKey was given as plain text*OPENAI_API_KEY*'
+            $everything.Contains('0123456789abcdef') | Should -BeFalse
+            $everything.Contains('9876543210') | Should -BeFalse
+        }
+    }
+
     Context 'Errors' {
         It 'reports a prompt longer than the context as ContextLengthExceeded, with what to do' {
             Set-AllyFakeLlamaCppConfig $llama @{ contextSize = 16 }
@@ -145,6 +182,11 @@ Describe 'openai provider against a llama.cpp server' {
             $env:ALLY_OPENAI_BASE_URL = $null
             { Invoke-AllyChat 'Hi' -Provider openai -ErrorAction Stop } | Should -Throw -ErrorId 'ApiKeyRequired,Ally.PowerShell.Commands.InvokeAllyChatCommand'
             { Invoke-AllyChat 'Hi' -Provider openai -ErrorAction Stop } | Should -Throw -ExpectedMessage '*OpenAI needs an API key*OPENAI_API_KEY*'
+            { Get-AllyModel -Provider openai -ErrorAction Stop } | Should -Throw -ErrorId 'ApiKeyRequired,Ally.PowerShell.Commands.GetAllyModelCommand'
+            # The check says so without asking OpenAI.
+            $status = Test-AllyProvider -Provider openai
+            $status.Success | Should -BeFalse
+            ($status.Problems -join ' ') | Should -BeLike '*OpenAI needs an API key*'
         }
 
         It 'rejects an ALLY_OPENAI_BASE_URL that is not an http address before any request' {

@@ -35,7 +35,8 @@ namespace Ally
         /// <summary>A hosted provider's catalog; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
         public static IReadOnlyList<CompletionItem> Catalog(CompletionCache cache, ProviderContext context, bool fetch = true) =>
             context.Provider.CreateCatalog(context) is IModelCatalog catalog
-                ? fetch
+                // Without the key the list needs, asking would only be refused.
+                ? fetch && context.Provider.MissingCatalogKey(context) is null
                     ? cache.Get(CatalogKey(context), CatalogTimeToLive, async ct => ToItems(await catalog.ListAsync(null, ct).ConfigureAwait(false)), MissWait)
                     : cache.Peek(CatalogKey(context))
                 : Array.Empty<CompletionItem>();

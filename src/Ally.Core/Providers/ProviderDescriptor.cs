@@ -118,6 +118,13 @@ namespace Ally.Providers
         /// <summary>True when requests to <paramref name="endpoint"/> need a key.</summary>
         public virtual bool RequiresKey(ProviderEndpoint endpoint) => false;
 
+        /// <summary>True when the model list at <paramref name="endpoint"/> needs a key (by default, when requests do).</summary>
+        public virtual bool CatalogRequiresKey(ProviderEndpoint endpoint) => RequiresKey(endpoint);
+
+        /// <summary>The ApiKeyRequired error when <paramref name="context"/> has no key although its model list needs one; otherwise null.</summary>
+        public AllyException? MissingCatalogKey(ProviderContext context) =>
+            context.Key is null && KeySetting != null && CatalogRequiresKey(context.Endpoint) ? ApiKeys.Missing(ServerName(context.Endpoint), KeySetting) : null;
+
         /// <summary>How messages name the server at <paramref name="endpoint"/>.</summary>
         public abstract string ServerName(ProviderEndpoint endpoint);
 

@@ -123,6 +123,7 @@ namespace Ally.PowerShell.Commands
             if (Detailed) ThrowOnlyFor("-" + nameof(Detailed), ProviderCapabilities.InstalledModels);
             if (SupportedParameter != null && !provider.Can(ProviderCapabilities.CatalogFilters)) ThrowOnlyFor("-" + nameof(SupportedParameter), ProviderCapabilities.CatalogFilters);
             ProviderContext context = OrStop(() => ResolveProvider(provider, requireKey: false));
+            if (provider.MissingCatalogKey(context) is AllyException missing) ThrowAllyError(missing);
             WriteVerbose($"The models of {Messages.WithAddress(context.ServerName, context.Endpoint.BaseAddress)}.");
             IReadOnlyList<CatalogModelInfo> catalog = OrStop(() => Await(provider.CreateCatalog(context)!.ListAsync(SupportedParameter, CancellationToken)));
             if (SupportedParameter is null) ModelCompletions.RememberCatalog(CompletionCache, context, catalog);

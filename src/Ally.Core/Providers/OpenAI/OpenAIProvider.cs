@@ -42,7 +42,12 @@ namespace Ally.Providers.OpenAI
         public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
         {
             var status = new ProviderStatus(Name, context.Endpoint.BaseAddress) { Model = model, KeySource = context.Key?.Source };
-            if (context.Key is null && RequiresKey(context.Endpoint)) status.AddProblem(ApiKeys.Missing(context.ServerName, KeySetting));
+            if (MissingCatalogKey(context) is AllyException missing)
+            {
+                // Asking OpenAI without a key would only be refused.
+                status.AddProblem(missing);
+                return status;
+            }
             await OpenAIDiagnostics.CheckListedAsync(context, model, status, singleModelServers: !IsOfficial(context.Endpoint), cancellationToken).ConfigureAwait(false);
             return status;
         }

@@ -46,6 +46,9 @@ namespace Ally.Providers.OpenRouter
 
         public override bool RequiresKey(ProviderEndpoint endpoint) => IsOfficial(endpoint);
 
+        // OpenRouter's catalog is public.
+        public override bool CatalogRequiresKey(ProviderEndpoint endpoint) => false;
+
         public override string ServerName(ProviderEndpoint endpoint) => IsOfficial(endpoint) ? "OpenRouter" : Messages.ServerAt(endpoint.BaseAddress);
 
         public override void CheckModelName(string model, SettingOrigin origin, ProviderEndpoint endpoint)
