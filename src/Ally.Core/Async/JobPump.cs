@@ -1,7 +1,9 @@
-using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Threading;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 
 namespace Ally.Async
 {
@@ -16,29 +18,24 @@ namespace Ally.Async
     /// without stopping the command.
     /// </summary>
     /// <remarks>
-    /// The owning thread sleeps on one monitor and is woken by an item — a message, or the marker a
-    /// finished job posts — never by cancelling a wait, so the end of a request costs no exception.
+    /// The owning thread waits on one semaphore counting the messages, and is woken by an item — a
+    /// message, or the marker a finished job posts — never by cancelling a wait, so the end of a
+    /// request costs no exception.
     /// </remarks>
     public sealed class JobPump : IDisposable
     {
         private readonly CancellationToken _stop;
         private readonly SemaphoreSlim _slots;
-        private readonly CancellationTokenRegistration _wakeOnStop;
-        private readonly object _gate = new object();
-        private readonly Queue<PumpMessage> _inbox = new Queue<PumpMessage>();
+        private readonly ConcurrentQueue<PumpMessage> _inbox = new ConcurrentQueue<PumpMessage>();
+        // One count per message in the inbox: the owning thread waits on it (spinning briefly first).
+        private readonly SemaphoreSlim _arrived = new SemaphoreSlim(0);
         private readonly Queue<PumpJob> _order = new Queue<PumpJob>();
-        private readonly List<PumpMessage> _batch = new List<PumpMessage>();
-        private bool _waiting;
 
         /// <summary>A pump whose jobs run at most <paramref name="throttleLimit"/> at once; <paramref name="stop"/> is the command's cancellation.</summary>
         public JobPump(CancellationToken stop, int throttleLimit)
         {
             _stop = stop;
             _slots = new SemaphoreSlim(throttleLimit);
-            _wakeOnStop = stop.Register(() =>
-            {
-                lock (_gate) Monitor.PulseAll(_gate);
-            });
         }
 
         /// <summary>Jobs started and not yet handed to their callbacks.</summary>
@@ -95,53 +92,23 @@ namespace Ally.Async
         /// </summary>
         public void WaitAll() => Pump(untilIdle: true);
 
+        [MethodImpl(HotPath.Optimize)]
         private void Pump(bool untilIdle)
         {
-            var spinner = new SpinWait();
             while (true)
             {
-                bool spin = false;
-                lock (_gate)
+                if (!_arrived.Wait(0))
                 {
-                    if (_inbox.Count == 0)
-                    {
-                        if (!untilIdle || _order.Count == 0) return;
-                        _stop.ThrowIfCancellationRequested();
-                        // A streamed answer sends its pieces a few microseconds apart: spin a moment before
-                        // sleeping, so the owning thread is not put to sleep and woken again for every piece.
-                        if (!spinner.NextSpinWillYield) spin = true;
-                        else
-                        {
-                            _waiting = true;
-                            Monitor.Wait(_gate);
-                            _waiting = false;
-                            spinner = new SpinWait();
-                            continue;
-                        }
-                    }
-                    else
-                    {
-                        // Take everything there is in one go; the workers keep adding while it is written.
-                        while (_inbox.Count > 0) _batch.Add(_inbox.Dequeue());
-                    }
+                    if (!untilIdle || _order.Count == 0) return;
+                    // Woken by a message or a job's end marker; only a stop (Ctrl+C) ends the wait otherwise.
+                    _arrived.Wait(_stop);
                 }
-                if (spin)
-                {
-                    spinner.SpinOnce();
-                    continue;
-                }
-                spinner = new SpinWait();
-                try
-                {
-                    foreach (PumpMessage message in _batch) Handle(message);
-                }
-                finally
-                {
-                    _batch.Clear();
-                }
+                _inbox.TryDequeue(out PumpMessage? message);
+                Handle(message!);
             }
         }
 
+        [MethodImpl(HotPath.Optimize)]
         private void Handle(PumpMessage message)
         {
             if (message.Job is null)
@@ -173,21 +140,19 @@ namespace Ally.Async
             }
         }
 
+        [MethodImpl(HotPath.Optimize)]
         internal void Enqueue(PumpMessage message)
         {
-            lock (_gate)
-            {
-                _inbox.Enqueue(message);
-                if (_waiting) Monitor.Pulse(_gate);
-            }
+            _inbox.Enqueue(message);
+            _arrived.Release();
         }
 
         /// <inheritdoc />
-        public void Dispose()
-        {
-            _wakeOnStop.Dispose();
-            _slots.Dispose();
-        }
+        /// <remarks>
+        /// Jobs still running when the command ends (a terminating error stopped it) run to their end on
+        /// their own; the slots are not disposed under them.
+        /// </remarks>
+        public void Dispose() { }
     }
 
     /// <summary>A job of a <see cref="JobPump"/>: its own cancellation, and its messages waiting for their turn.</summary>
@@ -244,6 +209,7 @@ namespace Ally.Async
         public CancellationToken CancellationToken => _job.CancellationToken;
 
         /// <summary>Hands <paramref name="item"/> to <paramref name="handler"/> on the owning thread, in job order.</summary>
+        [MethodImpl(HotPath.Optimize)]
         public void Post<T>(T item, Action<T> handler) => _job.Post(new ItemMessage<T>(item, handler));
 
         /// <summary>
@@ -306,6 +272,7 @@ namespace Ally.Async
             _handler = handler;
         }
 
+        [MethodImpl(HotPath.Optimize)]
         public override void Run() => _handler(_item);
     }
 }

@@ -1,6 +1,8 @@
-using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System;
+using Ally.Async;
 
 namespace Ally
 {
@@ -51,6 +53,7 @@ namespace Ally
         public bool IsDone { get; set; }
 
         /// <summary>Adds a piece of the answer.</summary>
+        [MethodImpl(HotPath.Optimize)]
         public void AppendContent(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
@@ -60,6 +63,7 @@ namespace Ally
         }
 
         /// <summary>Adds a piece of the model's reasoning.</summary>
+        [MethodImpl(HotPath.Optimize)]
         public void AppendThinking(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;

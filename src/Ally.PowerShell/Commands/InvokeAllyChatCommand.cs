@@ -240,6 +240,7 @@ namespace Ally.PowerShell.Commands
 
             public StreamWriter(PSCmdlet cmdlet) => _cmdlet = cmdlet;
 
+            [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
             public void Write(ChatUpdate update)
             {
                 bool thinking = update.Kind == ChatUpdateKind.Thinking;

@@ -1,10 +1,12 @@
-using System;
 using System.IO;
 using System.Net.Http;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading;
+using System.Text;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Ally.Async;
 using Ally.Http;
 
 namespace Ally.Providers.Ollama
@@ -73,6 +75,7 @@ namespace Ally.Providers.Ollama
         }
 
         /// <summary>Applies one NDJSON line of /api/chat to the answer; an error line or a malformed line throws <see cref="OllamaResponseException"/>.</summary>
+        [MethodImpl(HotPath.Optimize)]
         internal static void ApplyLine(ReadOnlySpan<byte> line, ChatAccumulator answer)
         {
             string? error = null;

@@ -1,10 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Ally.Async;
 using Ally.Http;
 
 namespace Ally.Providers.OpenAI
@@ -119,6 +121,7 @@ namespace Ally.Providers.OpenAI
         }
 
         /// <summary>Applies one chunk (or a whole non-streamed completion) to the answer.</summary>
+        [MethodImpl(HotPath.Optimize)]
         private void ReadChunk(JsonElement root, ChatAccumulator answer, bool streamed)
         {
             if (root.ValueKind != JsonValueKind.Object) throw new JsonException();
