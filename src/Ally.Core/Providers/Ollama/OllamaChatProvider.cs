@@ -1,11 +1,11 @@
+using System;
 using System.IO;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text;
-using System.Threading.Tasks;
+using System.Text.Json;
 using System.Threading;
-using System;
+using System.Threading.Tasks;
 using Ally.Async;
 using Ally.Http;
 
