@@ -1,17 +1,24 @@
 <#
 .SYNOPSIS
-    Measures Ally against hand-written baselines, side by side in one run, and prints ratios.
+    Measures Ally against hand-written baselines, side by side, in interleaved rounds, and prints ratios.
 .DESCRIPTION
-    Everything runs against the fake Ollama server on loopback.
-    (a) Import: `Import-Module Ally` on top of a bare pwsh start (median of -ImportRuns).
-    (b) Per request: -Requests sequential non-streaming chats through Invoke-AllyChat vs the same
-        requests with a raw HttpClient (in-process, precompiled) vs Invoke-RestMethod.
-    (c) Streaming: a -Tokens-token answer through `Invoke-AllyChat -Stream` vs a raw HttpClient
-        NDJSON read writing each token to the console, each in its own pwsh, with the growth of the
-        working set during the stream (peak minus before).
-    (d) OpenRouter: per-request cost and -Tokens-token streaming through `-Provider openrouter` vs
-        a raw HttpClient SSE client, against the fake OpenRouter API.
-    Ratios are Ally / baseline: 1.00 means the same cost, lower is better.
+    Everything runs against the loopback fake servers (Ollama, and OpenRouter under /api/v1). Each
+    measure runs -Rounds short rounds that alternate the sides (the side that goes first rotates), so a
+    load spike on this shared machine lands on both sides; it reports the median with min–max, and the
+    ratio of the medians (Ally / baseline; 1.00 is the same cost, lower is better). Per-request rows also
+    give process CPU time per request, which noise moves much less than wall time.
+
+    (a) Import: a pwsh start with Import-Module Ally vs a bare pwsh start.
+    (b) First chat in a session: Ollama vs the OpenRouter path, each in a fresh pwsh after Import-Module.
+    (c) Per request: Invoke-AllyChat (Ollama) vs a raw HttpClient call carrying the same body and vs
+        Invoke-RestMethod; the OpenRouter path vs a raw HttpClient SSE read; PSOpenAI's
+        Request-ChatCompletion when -PSOpenAIPath is given (it is not in the registries here).
+    (d) Streaming: a -Tokens answer through Invoke-AllyChat -Stream vs a raw read writing each token to
+        the console (Ollama NDJSON and OpenRouter SSE), each in its own pwsh after a short warm-up; the
+        rate ratio is baseline time / Ally time (1.00 = the wire's rate as a raw client sees it, higher is
+        better). Working-set growth while streaming, and at 5 × -Tokens for Ally (memory stays bounded).
+    (e) Piped input: a -PipedKB file piped as Get-Content lines into Invoke-AllyChat vs the same lines
+        read with Get-Content, joined and sent raw.
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmark.ps1
 .EXAMPLE
@@ -20,12 +27,19 @@
 #>
 [CmdletBinding()]
 param(
-    [int] $ImportRuns = 10,
-    [int] $Requests = 500,
+    [ValidateRange(1, 100)]
+    [int] $Rounds = 7,
+    [ValidateRange(1, 10000)]
+    [int] $Requests = 40,
+    [ValidateRange(100, 1000000)]
     [int] $Tokens = 20000,
+    [ValidateRange(1, 100000)]
+    [int] $PipedKB = 1024,
     [switch] $NoBuild,
     # The module to measure (default: the build in out/Ally); e.g. an earlier build, to compare.
-    [string] $ModulePath
+    [string] $ModulePath,
+    # A PSOpenAI module (its .psd1) to compare per-request cost with; skipped when not given.
+    [string] $PSOpenAIPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -44,135 +58,197 @@ if (-not $NoBuild) {
 Import-Module (Join-Path $root 'tests/FakeServer.psm1') -Force
 $server = Start-AllyFakeServer
 $results = [System.Collections.Generic.List[object]]::new()
+$key = 'sk-or-v1-ally-fake-key-0123456789abcdef0123456789abcdef'  # the fake's default account key
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
 
-function Invoke-Pwsh([string] $Command) {
-    $output = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $Command
-    if ($LASTEXITCODE) { throw "pwsh failed: $output" }
-    $output
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
-    $sorted[[int][math]::Floor($sorted.Count / 2)]
-}
-
-# Runs a script in its own pwsh; the script reports "RESULT <ms> <working-set growth>" on stderr.
-$measure = @'
-$p = [System.Diagnostics.Process]::GetCurrentProcess()
-[GC]::Collect(); $p.Refresh(); $before = $p.WorkingSet64
-$sw = [System.Diagnostics.Stopwatch]::StartNew()
-{0}
-$sw.Stop(); $p.Refresh()
-[Console]::Error.WriteLine(('RESULT {{0}} {{1}}' -f $sw.Elapsed.TotalMilliseconds, ($p.PeakWorkingSet64 - $before)))
-'@
-function Measure-Stream([string] $Name, [string] $Script) {
-    # stdout (the streamed tokens) is read and dropped; the figures come back on stderr.
+# Runs a script in a fresh pwsh; the script's last line on stderr "RESULT <name>=<number> ..." is parsed.
+function Invoke-Child([string] $Script) {
     $all = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $Script 2>&1
     $line = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object ToString |
         Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
-    if (-not $line) { throw "The $Name stream run printed no result: $($all | Select-Object -Last 5)" }
-    $parts = $line.Split(' ')
-    [pscustomobject]@{ Name = $Name; Ms = [double]$parts[1]; Growth = [double]$parts[2] }
+    if (-not $line) { throw "A benchmark child printed no result: $($all | Select-Object -Last 5)" }
+    $values = @{}
+    foreach ($pair in $line.Substring(7).Split(' ')) { $name, $value = $pair.Split('='); $values[$name] = [double]$value }
+    $values
 }
 
-function Add-Result([string] $Name, [double] $Ally, [double] $Baseline, [string] $BaselineName, [string] $Unit) {
+# Runs each side once per round, rotating which goes first; a side returns a hashtable of figures.
+function Measure-Sides([System.Collections.Specialized.OrderedDictionary] $Sides) {
+    $names = @($Sides.Keys)
+    $figures = @{}
+    foreach ($name in $names) { $figures[$name] = [System.Collections.Generic.List[hashtable]]::new() }
+    for ($round = 0; $round -lt $Rounds; $round++) {
+        for ($i = 0; $i -lt $names.Count; $i++) {
+            $name = $names[($i + $round) % $names.Count]
+            $figures[$name].Add((& $Sides[$name]))
+        }
+    }
+    $figures
+}
+
+function Get-Stat([System.Collections.Generic.List[hashtable]] $Runs, [string] $Figure) {
+    $values = @($Runs | ForEach-Object { $_[$Figure] }) | Sort-Object
+    [pscustomobject]@{ Median = $values[[int][math]::Floor($values.Count / 2)]; Min = $values[0]; Max = $values[-1] }
+}
+
+function Format-Stat($Stat, [string] $Unit, [string] $Format = 'N2') {
+    "{0} {3} ({1}–{2})" -f $Stat.Median.ToString($Format), $Stat.Min.ToString($Format), $Stat.Max.ToString($Format), $Unit
+}
+
+# One row: Ally's figure against a baseline's, with their ratio (and the CPU ratio when both have CPU figures).
+function Add-Row([string] $Measure, $Ally, $Baseline, [string] $BaselineName, [string] $Unit, [string] $Figure = 'Ms', [switch] $Inverse, [string] $Format = 'N2') {
+    $a = Get-Stat $Ally $Figure
+    $b = Get-Stat $Baseline $Figure
+    $ratio = if ($Inverse) { $b.Median / $a.Median } else { $a.Median / $b.Median }
+    $cpu = ''
+    if ($Ally[0].ContainsKey('Cpu') -and $Baseline[0].ContainsKey('Cpu')) {
+        $cpu = '{0:N2}' -f ((Get-Stat $Ally 'Cpu').Median / [math]::Max((Get-Stat $Baseline 'Cpu').Median, 0.0001))
+    }
     $results.Add([pscustomobject]@{
-            Measure  = $Name
-            Ally     = ('{0:N1} {1}' -f $Ally, $Unit)
-            Baseline = ('{0:N1} {1} ({2})' -f $Baseline, $Unit, $BaselineName)
-            Ratio    = ('{0:N2}' -f ($Ally / $Baseline))
+            Measure    = $Measure
+            Ally       = (Format-Stat $a $Unit $Format)
+            Baseline   = ('{0} ({1})' -f (Format-Stat $b $Unit $Format), $BaselineName)
+            Ratio      = '{0:N2}' -f $ratio
+            'CPU ratio' = $cpu
         })
+}
+
+# Times a block of -Requests calls in this process: wall and process CPU per call, in ms.
+function Measure-Block([scriptblock] $Call) {
+    $process.Refresh()
+    $cpu = $process.TotalProcessorTime
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    for ($i = 0; $i -lt $Requests; $i++) { $null = & $Call }
+    $watch.Stop()
+    $process.Refresh()
+    @{ Ms = $watch.Elapsed.TotalMilliseconds / $Requests; Cpu = ($process.TotalProcessorTime - $cpu).TotalMilliseconds / $Requests }
 }
 
 try {
     $env:OLLAMA_HOST = $server.Url
     $env:ALLY_MODEL = $null
     $env:ALLY_PROVIDER = $null
+    $env:ALLY_OPENROUTER_BASE_URL = "$($server.Url)api/v1"
+    $env:OPENROUTER_API_KEY = $key
+    $chatUrl = "$($server.Url)api/chat"
+    $orUrl = "$($server.Url)api/v1/chat/completions"
 
     # (a) Import time over a bare start.
-    Write-Host "(a) import: $ImportRuns runs each" -ForegroundColor Cyan
-    $bare = @(); $withAlly = @(); $firstCall = @()
-    Invoke-Pwsh 'exit' | Out-Null   # warm the disk cache
-    for ($i = 0; $i -lt $ImportRuns; $i++) {
-        $bare += (Measure-Command { Invoke-Pwsh 'exit' | Out-Null }).TotalMilliseconds
-        $withAlly += (Measure-Command { Invoke-Pwsh "Import-Module '$module'; exit" | Out-Null }).TotalMilliseconds
-        $firstCall += [double](Invoke-Pwsh "Import-Module '$module'; (Measure-Command { Invoke-AllyChat 'hi' | Out-Null }).TotalMilliseconds")
-    }
-    $bareMs = Get-Median $bare
-    $allyMs = Get-Median $withAlly
-    Add-Result 'pwsh start + Import-Module Ally' $allyMs $bareMs 'bare pwsh start' 'ms'
-    $results.Add([pscustomobject]@{ Measure = 'Import-Module Ally adds'; Ally = '{0:N1} ms' -f ($allyMs - $bareMs); Baseline = ''; Ratio = '' })
-    $results.Add([pscustomobject]@{ Measure = 'first Invoke-AllyChat in a session'; Ally = '{0:N1} ms' -f (Get-Median $firstCall); Baseline = ''; Ratio = '' })
+    Write-Host "(a) import: $Rounds rounds" -ForegroundColor Cyan
+    $null = Invoke-Child "[Console]::Error.WriteLine('RESULT Ms=0')"   # warm the disk cache
+    $import = Measure-Sides ([ordered]@{
+            bare = { @{ Ms = (Measure-Command { & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command 'exit' | Out-Null }).TotalMilliseconds } }
+            ally = { @{ Ms = (Measure-Command { & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command "Import-Module '$module'; exit" | Out-Null }).TotalMilliseconds } }
+        })
+    Add-Row 'pwsh start + Import-Module Ally' $import.ally $import.bare 'bare pwsh start' 'ms' -Format 'N0'
 
-    # (b) Sequential requests, in this process.
-    Write-Host "(b) $Requests sequential chats" -ForegroundColor Cyan
+    # (b) The first chat of a session, per provider.
+    Write-Host "(b) first chat: $Rounds rounds" -ForegroundColor Cyan
     Set-AllyFakeBehavior $server @{ reply = 'pong' }
+    $first = Measure-Sides ([ordered]@{
+            ollama     = { Invoke-Child "Import-Module '$module'; `$t = (Measure-Command { `$null = Invoke-AllyChat 'hi' }).TotalMilliseconds; [Console]::Error.WriteLine(""RESULT Ms=`$t"")" }
+            openrouter = { Invoke-Child "Import-Module '$module'; `$t = (Measure-Command { `$null = Invoke-AllyChat 'hi' -Provider openrouter }).TotalMilliseconds; [Console]::Error.WriteLine(""RESULT Ms=`$t"")" }
+        })
+    Add-Row 'first Invoke-AllyChat in a session: Ollama vs OpenRouter path' $first.ollama $first.openrouter 'OpenRouter path' 'ms' -Format 'N0'
+
+    # (c) Requests in this process.
+    Write-Host "(c) per request: $Rounds rounds of $Requests" -ForegroundColor Cyan
     Import-Module $module -Force
     Add-Type -Path $baselineDll
     $null = Invoke-AllyChat 'ping'                # warm-up: JIT, connection
     Clear-AllyFakeRequest $server
     $null = Invoke-AllyChat 'ping'
     $allyBody = (Get-AllyFakeRequest $server)[0].Body  # the exact request Ally sends
-    $chatUrl = "$($server.Url)api/chat"
-    $null = [Ally.Bench.RawOllama]::Chat($chatUrl, $allyBody)
     $irmBody = $allyBody -replace '"stream":true', '"stream":false'
+    $null = [Ally.Bench.RawOllama]::Chat($chatUrl, $allyBody)
     $null = Invoke-RestMethod -Method Post -Uri $chatUrl -Body $irmBody -ContentType 'application/json'
+    $ollama = Measure-Sides ([ordered]@{
+            ally = { Measure-Block { Invoke-AllyChat 'ping' } }
+            raw  = { Measure-Block { [Ally.Bench.RawOllama]::Chat($chatUrl, $allyBody) } }
+            irm  = { Measure-Block { Invoke-RestMethod -Method Post -Uri $chatUrl -Body $irmBody -ContentType 'application/json' } }
+        })
+    Add-Row 'per request: Invoke-AllyChat vs HttpClient' $ollama.ally $ollama.raw 'raw HttpClient' 'ms' -Format 'N3'
+    Add-Row 'per request: Invoke-AllyChat vs Invoke-RestMethod' $ollama.ally $ollama.irm 'Invoke-RestMethod' 'ms' -Format 'N3'
 
-    $allyTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-AllyChat 'ping' } }
-    $rawTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = [Ally.Bench.RawOllama]::Chat($chatUrl, $allyBody) } }
-    $irmTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-RestMethod -Method Post -Uri $chatUrl -Body $irmBody -ContentType 'application/json' } }
-    $perAlly = $allyTime.TotalMilliseconds / $Requests
-    Add-Result 'per request: Invoke-AllyChat vs HttpClient' $perAlly ($rawTime.TotalMilliseconds / $Requests) 'raw HttpClient' 'ms'
-    Add-Result 'per request: Invoke-AllyChat vs Invoke-RestMethod' $perAlly ($irmTime.TotalMilliseconds / $Requests) 'Invoke-RestMethod' 'ms'
-
-    # (c) A long streamed answer, each client in its own process so memory figures are its own.
-    Write-Host "(c) $Tokens-token stream" -ForegroundColor Cyan
-    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens }
-    $allyScript = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -MaxTokens 5 -Stream 6>`$null; " +
-        ($measure -f "Invoke-AllyChat 'Write a long story' -Stream")
-    $rawScript = "Add-Type -Path '$baselineDll'; `$null = [Ally.Bench.RawOllama]::Chat('$chatUrl', '{""model"":""llama3.1"",""messages"":[{""role"":""user"",""content"":""warm""}],""options"":{""num_predict"":5}}'); " +
-        ($measure -f "`$null = [Ally.Bench.RawOllama]::Stream('$chatUrl', '{""model"":""llama3.1"",""messages"":[{""role"":""user"",""content"":""Write a long story""}],""stream"":true}', [Console]::Out)")
-    $streamRuns = @(Measure-Stream 'ally' $allyScript; Measure-Stream 'raw' $rawScript)
-    $allyRun = $streamRuns | Where-Object Name -eq 'ally'
-    $rawRun = $streamRuns | Where-Object Name -eq 'raw'
-    Add-Result "$Tokens tokens: -Stream vs raw NDJSON read" $allyRun.Ms $rawRun.Ms 'raw HttpClient' 'ms'
-    Add-Result "$Tokens tokens: working-set growth while streaming" ($allyRun.Growth / 1MB) ([math]::Max($rawRun.Growth, 1MB) / 1MB) 'raw HttpClient' 'MiB'
-    # Flat memory: five times the tokens should not mean five times the growth.
-    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens * 5 }
-    $longRun = Measure-Stream 'ally-long' ("Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -MaxTokens 5 -Stream 6>`$null; " + ($measure -f "Invoke-AllyChat 'Write a long story' -Stream"))
-    Add-Result "$($Tokens * 5) vs $Tokens tokens: Ally working-set growth" ($longRun.Growth / 1MB) ([math]::Max($allyRun.Growth, 1MB) / 1MB) "Ally at $Tokens tokens" 'MiB'
-    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens }
-    $results.Add([pscustomobject]@{ Measure = "$Tokens tokens: Ally throughput"; Ally = ('{0:N0} tokens/s' -f ($Tokens / ($allyRun.Ms / 1000))); Baseline = ('{0:N0} tokens/s' -f ($Tokens / ($rawRun.Ms / 1000))); Ratio = '' })
-
-    # (d) OpenRouter through the same fake (its /api/v1 routes).
-    Write-Host "(d) OpenRouter: $Requests requests, $Tokens-token stream" -ForegroundColor Cyan
-    $key = 'sk-or-v1-ally-fake-key-0123456789abcdef0123456789abcdef'  # the fake's default account key
-    $env:ALLY_OPENROUTER_BASE_URL = "$($server.Url)api/v1"
-    $env:OPENROUTER_API_KEY = $key
-    $orUrl = "$($server.Url)api/v1/chat/completions"
-    Set-AllyFakeBehavior $server @{ reply = 'pong'; replyTokens = $null }
     $null = Invoke-AllyChat 'ping' -Provider openrouter
     Clear-AllyFakeRequest $server
     $null = Invoke-AllyChat 'ping' -Provider openrouter
     $orBody = (Get-AllyFakeRequest $server)[0].Body
     $null = [Ally.Bench.RawOpenRouter]::Chat($orUrl, $key, $orBody)
-    $allyTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = Invoke-AllyChat 'ping' -Provider openrouter } }
-    $rawTime = Measure-Command { for ($i = 0; $i -lt $Requests; $i++) { $null = [Ally.Bench.RawOpenRouter]::Chat($orUrl, $key, $orBody) } }
-    Add-Result 'OpenRouter per request: Invoke-AllyChat vs HttpClient' ($allyTime.TotalMilliseconds / $Requests) ($rawTime.TotalMilliseconds / $Requests) 'raw HttpClient' 'ms'
+    $openRouterSides = [ordered]@{
+        ally = { Measure-Block { Invoke-AllyChat 'ping' -Provider openrouter } }
+        raw  = { Measure-Block { [Ally.Bench.RawOpenRouter]::Chat($orUrl, $key, $orBody) } }
+    }
+    if ($PSOpenAIPath) {
+        Import-Module $PSOpenAIPath
+        $apiBase = "$($server.Url)api/v1"
+        $null = Request-ChatCompletion -Message 'ping' -Model 'openai/gpt-4o' -ApiBase $apiBase -ApiKey $key
+        $openRouterSides.psopenai = { Measure-Block { Request-ChatCompletion -Message 'ping' -Model 'openai/gpt-4o' -ApiBase $apiBase -ApiKey $key } }
+    }
+    $openRouter = Measure-Sides $openRouterSides
+    Add-Row 'OpenRouter path per request: Invoke-AllyChat vs HttpClient' $openRouter.ally $openRouter.raw 'raw HttpClient' 'ms' -Format 'N3'
+    if ($PSOpenAIPath) { Add-Row "OpenRouter path per request: Invoke-AllyChat vs PSOpenAI" $openRouter.ally $openRouter.psopenai 'Request-ChatCompletion' 'ms' -Format 'N3' }
 
+    # (d) Long streamed answers, each client in its own process so memory figures are its own.
+    Write-Host "(d) $Tokens-token streams: $Rounds rounds" -ForegroundColor Cyan
+    $measure = @'
+$p = [System.Diagnostics.Process]::GetCurrentProcess()
+[GC]::Collect(); $p.Refresh(); $before = $p.WorkingSet64
+$sw = [System.Diagnostics.Stopwatch]::StartNew()
+{0}
+$sw.Stop(); $p.Refresh()
+[Console]::Error.WriteLine(('RESULT Ms={{0}} Growth={{1}}' -f $sw.Elapsed.TotalMilliseconds, (($p.PeakWorkingSet64 - $before) / 1MB)))
+'@
+    $olWarm = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -MaxTokens 5 -Stream 6>`$null; "
+    $rawOlWarm = "Add-Type -Path '$baselineDll'; `$null = [Ally.Bench.RawOllama]::Chat('$chatUrl', '{""model"":""llama3.1"",""messages"":[{""role"":""user"",""content"":""warm""}],""options"":{""num_predict"":5}}'); "
+    $orWarm = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -Provider openrouter -MaxTokens 5 -Stream 6>`$null; "
+    $rawOrWarm = "Add-Type -Path '$baselineDll'; `$null = [Ally.Bench.RawOpenRouter]::Chat('$orUrl', '$key', '{""model"":""openai/gpt-4o"",""messages"":[{""role"":""user"",""content"":""warm""}],""max_tokens"":5,""stream"":true}'); "
     Set-AllyFakeBehavior $server @{ replyTokens = $Tokens }
-    $orStream = '{""model"":""openai/gpt-4o"",""messages"":[{""role"":""user"",""content"":""Write a long story""}],""stream"":true}'
-    $allyScript = "Import-Module '$module'; `$null = Invoke-AllyChat 'warm' -Provider openrouter -MaxTokens 5 -Stream 6>`$null; " +
-        ($measure -f "Invoke-AllyChat 'Write a long story' -Provider openrouter -Stream")
-    $rawScript = "Add-Type -Path '$baselineDll'; `$null = [Ally.Bench.RawOpenRouter]::Chat('$orUrl', '$key', '{""model"":""openai/gpt-4o"",""messages"":[{""role"":""user"",""content"":""warm""}],""max_tokens"":5,""stream"":true}'); " +
-        ($measure -f "`$null = [Ally.Bench.RawOpenRouter]::Stream('$orUrl', '$key', '$orStream', [Console]::Out)")
-    $orRuns = @(Measure-Stream 'ally' $allyScript; Measure-Stream 'raw' $rawScript)
-    $allyRun = $orRuns[0]; $rawRun = $orRuns[1]
-    Add-Result "OpenRouter $Tokens tokens: -Stream vs raw SSE read" $allyRun.Ms $rawRun.Ms 'raw HttpClient' 'ms'
-    Add-Result "OpenRouter $Tokens tokens: working-set growth" ($allyRun.Growth / 1MB) ([math]::Max($rawRun.Growth, 1MB) / 1MB) 'raw HttpClient' 'MiB'
+    $streams = Measure-Sides ([ordered]@{
+            ollama    = { Invoke-Child ($olWarm + ($measure -f "Invoke-AllyChat 'Write a long story' -Stream")) }
+            rawOllama = { Invoke-Child ($rawOlWarm + ($measure -f "`$null = [Ally.Bench.RawOllama]::Stream('$chatUrl', '{""model"":""llama3.1"",""messages"":[{""role"":""user"",""content"":""Write a long story""}],""stream"":true}', [Console]::Out)")) }
+            openrouter = { Invoke-Child ($orWarm + ($measure -f "Invoke-AllyChat 'Write a long story' -Provider openrouter -Stream")) }
+            rawOpenRouter = { Invoke-Child ($rawOrWarm + ($measure -f "`$null = [Ally.Bench.RawOpenRouter]::Stream('$orUrl', '$key', '{""model"":""openai/gpt-4o"",""messages"":[{""role"":""user"",""content"":""Write a long story""}],""stream"":true}', [Console]::Out)")) }
+        })
+    Add-Row "$Tokens tokens, Ollama: stream rate vs a raw NDJSON read" $streams.ollama $streams.rawOllama 'raw HttpClient' 'ms' -Inverse -Format 'N0'
+    Add-Row "$Tokens tokens, OpenRouter path: stream rate vs a raw SSE read" $streams.openrouter $streams.rawOpenRouter 'raw HttpClient' 'ms' -Inverse -Format 'N0'
+    Add-Row "$Tokens tokens, Ollama: working-set growth" $streams.ollama $streams.rawOllama 'raw HttpClient' 'MiB' 'Growth' -Format 'N1'
+    Add-Row "$Tokens tokens, OpenRouter path: working-set growth" $streams.openrouter $streams.rawOpenRouter 'raw HttpClient' 'MiB' 'Growth' -Format 'N1'
+    Set-AllyFakeBehavior $server @{ replyTokens = $Tokens * 5 }
+    $long = Measure-Sides ([ordered]@{
+            ollama = { Invoke-Child ($olWarm + ($measure -f "Invoke-AllyChat 'Write a long story' -Stream")) }
+        })
+    Add-Row "$($Tokens * 5) vs $Tokens tokens: Ally's working-set growth" $long.ollama $streams.ollama "Ally at $Tokens tokens" 'MiB' 'Growth' -Format 'N1'
+
+    # (e) A large file piped line by line.
+    Write-Host "(e) $PipedKB KB piped as Get-Content lines: $Rounds rounds" -ForegroundColor Cyan
+    Set-AllyFakeBehavior $server @{ reply = 'ok'; replyTokens = $null }
+    $file = Join-Path ([IO.Path]::GetTempPath()) "ally-bench-$PID.txt"
+    $line = 'The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs.'
+    [IO.File]::WriteAllLines($file, [string[]](1..[math]::Ceiling($PipedKB * 1024 / ($line.Length + 1)) | ForEach-Object { "$_ $line" }))
+    try {
+        $piped = Measure-Sides ([ordered]@{
+                ally = {
+                    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                    $null = Get-Content $file | Invoke-AllyChat 'Summarise this file'
+                    @{ Ms = $watch.Elapsed.TotalMilliseconds }
+                }
+                raw = {
+                    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                    $text = (Get-Content $file) -join "`n"
+                    $body = '{"model":"llama3.1","messages":[{"role":"user","content":' + (ConvertTo-Json -InputObject "Summarise this file`n`n$text" -Compress) + '}],"stream":true}'
+                    $null = [Ally.Bench.RawOllama]::Chat($chatUrl, $body)
+                    @{ Ms = $watch.Elapsed.TotalMilliseconds }
+                }
+            })
+        Add-Row "$PipedKB KB piped as Get-Content lines vs the same lines sent raw" $piped.ally $piped.raw 'Get-Content, join, raw HttpClient' 'ms' -Format 'N0'
+    }
+    finally {
+        Remove-Item $file -ErrorAction Ignore
+    }
 }
 finally {
     Stop-AllyFakeServer $server
 }
 
-$results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+$results | Format-Table -AutoSize -Wrap | Out-String -Width 220 | Write-Host
