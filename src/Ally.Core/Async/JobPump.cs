@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -18,24 +17,30 @@ namespace Ally.Async
     /// without stopping the command.
     /// </summary>
     /// <remarks>
-    /// The owning thread waits on one semaphore counting the messages, and is woken by an item — a
-    /// message, or the marker a finished job posts — never by cancelling a wait, so the end of a
-    /// request costs no exception.
+    /// The owning thread sleeps on one monitor without spinning and is woken by an item — a message, or
+    /// the marker a finished job posts — never by cancelling a wait, so the end of a request costs no
+    /// exception.
     /// </remarks>
     public sealed class JobPump : IDisposable
     {
         private readonly CancellationToken _stop;
         private readonly SemaphoreSlim _slots;
-        private readonly ConcurrentQueue<PumpMessage> _inbox = new ConcurrentQueue<PumpMessage>();
-        // One count per message in the inbox: the owning thread waits on it (spinning briefly first).
-        private readonly SemaphoreSlim _arrived = new SemaphoreSlim(0);
+        private readonly object _gate = new object();
+        private readonly Queue<PumpMessage> _inbox = new Queue<PumpMessage>();
+        private readonly List<PumpMessage> _batch = new List<PumpMessage>();
         private readonly Queue<PumpJob> _order = new Queue<PumpJob>();
+        private readonly CancellationTokenRegistration _wakeOnStop;
+        private bool _waiting;
 
         /// <summary>A pump whose jobs run at most <paramref name="throttleLimit"/> at once; <paramref name="stop"/> is the command's cancellation.</summary>
         public JobPump(CancellationToken stop, int throttleLimit)
         {
             _stop = stop;
             _slots = new SemaphoreSlim(throttleLimit);
+            _wakeOnStop = stop.Register(() =>
+            {
+                lock (_gate) Monitor.PulseAll(_gate);
+            });
         }
 
         /// <summary>Jobs started and not yet handed to their callbacks.</summary>
@@ -97,14 +102,29 @@ namespace Ally.Async
         {
             while (true)
             {
-                if (!_arrived.Wait(0))
+                lock (_gate)
                 {
-                    if (!untilIdle || _order.Count == 0) return;
-                    // Woken by a message or a job's end marker; only a stop (Ctrl+C) ends the wait otherwise.
-                    _arrived.Wait(_stop);
+                    while (_inbox.Count == 0)
+                    {
+                        if (!untilIdle || _order.Count == 0) return;
+                        _stop.ThrowIfCancellationRequested();
+                        // Sleep at once, without spinning: on a small machine a spinning pipeline thread takes
+                        // the core the worker and the server need. A message or a job's end marker wakes it.
+                        _waiting = true;
+                        Monitor.Wait(_gate);
+                        _waiting = false;
+                    }
+                    // Take everything there is in one go; the workers keep adding while it is written.
+                    while (_inbox.Count > 0) _batch.Add(_inbox.Dequeue());
                 }
-                _inbox.TryDequeue(out PumpMessage? message);
-                Handle(message!);
+                try
+                {
+                    foreach (PumpMessage message in _batch) Handle(message);
+                }
+                finally
+                {
+                    _batch.Clear();
+                }
             }
         }
 
@@ -143,8 +163,11 @@ namespace Ally.Async
         [MethodImpl(HotPath.Optimize)]
         internal void Enqueue(PumpMessage message)
         {
-            _inbox.Enqueue(message);
-            _arrived.Release();
+            lock (_gate)
+            {
+                _inbox.Enqueue(message);
+                if (_waiting) Monitor.Pulse(_gate);
+            }
         }
 
         /// <inheritdoc />
@@ -152,7 +175,7 @@ namespace Ally.Async
         /// Jobs still running when the command ends (a terminating error stopped it) run to their end on
         /// their own; the slots are not disposed under them.
         /// </remarks>
-        public void Dispose() { }
+        public void Dispose() => _wakeOnStop.Dispose();
     }
 
     /// <summary>A job of a <see cref="JobPump"/>: its own cancellation, and its messages waiting for their turn.</summary>
