@@ -15,8 +15,7 @@ namespace Ally.Tests
         {
             var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes(body), chunk));
             var events = new List<string>();
-            string? data;
-            while ((data = await reader.ReadEventAsync(CancellationToken.None)) != null) events.Add(data);
+            while (await reader.ReadEventAsync(CancellationToken.None)) events.Add(Encoding.UTF8.GetString(reader.Data.ToArray()));
             return events;
         }
 
@@ -55,6 +54,21 @@ namespace Ally.Tests
         public async Task DropsAnUnterminatedLastEvent()
         {
             Assert.Equal(new[] { "complete" }, await Events("data: complete\n\ndata: cut off"));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4096)]
+        public async Task DropsALeadingByteOrderMark(int chunk)
+        {
+            Assert.Equal(new[] { "x" }, await Events("\uFEFFdata: x\n\n", chunk));
+        }
+
+        [Fact]
+        public async Task KeepsEventsLongerThanTheBuffer()
+        {
+            string big = new string('a', 20000);
+            Assert.Equal(new[] { big, "next" }, await Events("data: " + big + "\r\n\r\ndata: next\n\n", chunk: 1000));
         }
 
         [Fact]

@@ -9,102 +9,77 @@ namespace Ally.Http
     /// <summary>
     /// Reads Server-Sent Events as the HTML spec defines them: lines end in CRLF, LF or CR; lines
     /// starting with ':' are comments (OpenRouter's keep-alive <c>: OPENROUTER PROCESSING</c>);
-    /// <c>data:</c> fields of one event are joined with '\n'; a blank line dispatches the event.
-    /// Only the data matters to Ally; <c>event</c>, <c>id</c> and <c>retry</c> fields are skipped.
+    /// <c>data:</c> fields of one event are joined with '\n'; a blank line dispatches the event; a
+    /// leading byte-order mark is dropped. Only the data matters to Ally; <c>event</c>, <c>id</c> and
+    /// <c>retry</c> fields are skipped. The data stays UTF-8 bytes, parsed in place by the caller.
     /// </summary>
-    public sealed class SseReader
+    internal sealed class SseReader
     {
-        private readonly Stream _stream;
-        private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
-        private readonly byte[] _bytes = new byte[8192];
-        private readonly char[] _chars = new char[8192 + 1];
-        private int _charPos;
-        private int _charLen;
-        private bool _eof;
-        private bool _skipLeadingLf;
-        private readonly StringBuilder _line = new StringBuilder();
-        private readonly StringBuilder _data = new StringBuilder();
+        private static readonly byte[] DataField = { (byte)'d', (byte)'a', (byte)'t', (byte)'a' };
+        private readonly Utf8LineReader _lines;
+        private byte[] _data = new byte[1024];
+        private int _dataLength;
         private bool _hasData;
+        private bool _first = true;
 
         /// <summary>Reads events from <paramref name="stream"/>.</summary>
-        public SseReader(Stream stream) => _stream = stream;
+        public SseReader(Stream stream) => _lines = new Utf8LineReader(stream, bareCarriageReturn: true);
 
-        /// <summary>The next event's data, or null at the end of the stream. An event without data lines is skipped.</summary>
-        public async Task<string?> ReadEventAsync(CancellationToken cancellationToken)
+        /// <summary>The current event's data (valid until the next read).</summary>
+        public ReadOnlyMemory<byte> Data => new ReadOnlyMemory<byte>(_data, 0, _dataLength);
+
+        /// <summary>The current event's data as text (for messages).</summary>
+        public string DataText => Encoding.UTF8.GetString(_data, 0, _dataLength);
+
+        /// <summary>Moves to the next event with data; false at the end of the stream (an event not ended by a blank line is dropped, as the spec says).</summary>
+        public async Task<bool> ReadEventAsync(CancellationToken cancellationToken)
         {
-            while (true)
+            if (_hasData)
             {
-                string? line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
-                if (line is null)
-                {
-                    // End of stream: the spec discards an event that was not terminated by a blank line.
-                    return null;
-                }
-                if (line.Length == 0)
-                {
-                    if (!_hasData) continue;
-                    string data = _data.ToString();
-                    _data.Clear();
-                    _hasData = false;
-                    return data;
-                }
-                if (line[0] == ':') continue;
-
-                int colon = line.IndexOf(':');
-                string field = colon < 0 ? line : line.Substring(0, colon);
-                if (field != "data") continue;
-                int start = colon < 0 ? line.Length : colon + 1;
-                if (start < line.Length && line[start] == ' ') start++;
-                if (_hasData) _data.Append('\n');
-                _data.Append(line, start, line.Length - start);
-                _hasData = true;
+                _dataLength = 0;
+                _hasData = false;
             }
+            while (await _lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (Dispatch(_lines.Line)) return true;
+            }
+            _dataLength = 0;
+            return false;
         }
 
-        private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+        /// <summary>Takes in one line; true when it ends an event that has data.</summary>
+        private bool Dispatch(ReadOnlySpan<byte> line)
         {
-            _line.Clear();
-            while (true)
+            if (_first)
             {
-                if (_charPos == _charLen)
-                {
-                    if (_eof) return _line.Length > 0 ? TakeLine() : null;
-                    int read = await _stream.ReadAsync(_bytes, 0, _bytes.Length, cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        _eof = true;
-                        _charLen = _decoder.GetChars(_bytes, 0, 0, _chars, 0, flush: true);
-                    }
-                    else
-                    {
-                        _charLen = _decoder.GetChars(_bytes, 0, read, _chars, 0, flush: false);
-                    }
-                    _charPos = 0;
-                    continue;
-                }
-
-                char c = _chars[_charPos++];
-                if (_skipLeadingLf)
-                {
-                    _skipLeadingLf = false;
-                    if (c == '\n') continue; // the LF of a CRLF that straddled two reads
-                }
-                if (c == '\n') return TakeLine();
-                if (c == '\r')
-                {
-                    if (_charPos < _charLen) { if (_chars[_charPos] == '\n') _charPos++; }
-                    else _skipLeadingLf = true;
-                    return TakeLine();
-                }
-                _line.Append(c);
+                _first = false;
+                if (line.Length >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF) line = line.Slice(3);
             }
+            if (line.Length == 0) return _hasData;
+            if (line[0] == (byte)':') return false;
+
+            int colon = line.IndexOf((byte)':');
+            ReadOnlySpan<byte> field = colon < 0 ? line : line.Slice(0, colon);
+            if (!field.SequenceEqual(DataField)) return false;
+            ReadOnlySpan<byte> value = colon < 0 ? default : line.Slice(colon + 1);
+            if (value.Length > 0 && value[0] == (byte)' ') value = value.Slice(1);
+            if (_hasData) Append((byte)'\n');
+            Append(value);
+            _hasData = true;
+            return false;
         }
 
-        private string TakeLine()
+        private void Append(byte b)
         {
-            string line = _line.ToString();
-            _line.Clear();
-            return line;
+            if (_dataLength == _data.Length) Array.Resize(ref _data, _data.Length * 2);
+            _data[_dataLength++] = b;
+        }
+
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (_dataLength + bytes.Length > _data.Length) Array.Resize(ref _data, Math.Max(_data.Length * 2, _dataLength + bytes.Length));
+            bytes.CopyTo(new Span<byte>(_data, _dataLength, bytes.Length));
+            _dataLength += bytes.Length;
         }
     }
 }

@@ -27,14 +27,15 @@ namespace Ally.Providers.Ollama
             new ConcurrentDictionary<string, OllamaConnection>(StringComparer.Ordinal);
         private static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json");
 
-        private readonly Lazy<OllamaApiClient> _client;
+        // OllamaSharp (and Microsoft.Extensions.AI with it) loads on the first pull or delete only: a field of
+        // the client's type costs nothing until it is set, where a Lazy<OllamaApiClient> would load the
+        // assembly with the connection, on every session's first chat.
+        private OllamaApiClient? _client;
 
         private OllamaConnection(Uri host)
         {
             Host = host;
             Http = AllyHttp.For("ollama", host, inner => new OllamaErrorHandler(inner));
-            // Built on first pull or delete only: OllamaSharp brings Microsoft.Extensions.AI with it.
-            _client = new Lazy<OllamaApiClient>(() => new OllamaApiClient(Http));
         }
 
         /// <summary>The session's connection to the server at <paramref name="host"/> (normalised, ending in '/').</summary>
@@ -104,7 +105,7 @@ namespace Ally.Providers.Ollama
         public IAsyncEnumerable<PullModelResponse?> PullAsync(string model, CancellationToken cancellationToken)
         {
             OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
-            return _client.Value.PullModelAsync(new PullModelRequest { Model = model, Stream = true }, cancellationToken);
+            return Client().PullModelAsync(new PullModelRequest { Model = model, Stream = true }, cancellationToken);
         }
 
         /// <summary>Deletes a model through OllamaSharp.</summary>
@@ -113,12 +114,20 @@ namespace Ally.Providers.Ollama
             OllamaErrorHandler.RequestCancellation.Value = cancellationToken;
             try
             {
-                await _client.Value.DeleteModelAsync(new DeleteModelRequest { Model = model }, cancellationToken).ConfigureAwait(false);
+                await Client().DeleteModelAsync(new DeleteModelRequest { Model = model }, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Failure(ex, "api/delete", model, cancellationToken, notFoundRemedy: notFoundRemedy) is AllyException failure)
             {
                 throw failure;
             }
+        }
+
+        private OllamaApiClient Client()
+        {
+            OllamaApiClient? client = Volatile.Read(ref _client);
+            if (client != null) return client;
+            Interlocked.CompareExchange(ref _client, new OllamaApiClient(Http), null);
+            return _client!;
         }
 
         private static HttpContent JsonBody(Action<Utf8JsonWriter> write)

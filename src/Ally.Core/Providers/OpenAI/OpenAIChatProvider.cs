@@ -23,6 +23,8 @@ namespace Ally.Providers.OpenAI
     {
         private static readonly HashSet<string> ReservedOptions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "model", "messages", "stream", "stream_options" };
 
+        private static readonly byte[] Done = { (byte)'[', (byte)'D', (byte)'O', (byte)'N', (byte)'E', (byte)']' };
+
         private readonly OpenAIConnection _connection;
 
         public OpenAIChatProvider(ProviderContext context)
@@ -46,21 +48,23 @@ namespace Ally.Providers.OpenAI
         {
             using HttpRequestMessage message = _connection.CreateRequest(HttpMethod.Post, "chat/completions", json => WriteRequest(json, request), stream: true);
             using HttpResponseMessage response = await _connection.SendAsync(message, request.Model, cancellationToken).ConfigureAwait(false);
-            string? data = null;
+            SseReader? events = null;
             try
             {
                 using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 string? mediaType = response.Content.Headers.ContentType?.MediaType;
                 if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
                 {
-                    var reader = new SseReader(stream);
-                    while ((data = await reader.ReadEventAsync(cancellationToken).ConfigureAwait(false)) != null)
+                    events = new SseReader(stream);
+                    while (await events.ReadEventAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        if (data == "[DONE]")
+                        ReadOnlyMemory<byte> data = events.Data;
+                        if (data.Span.SequenceEqual(Done))
                         {
                             answer.IsDone = answer.IsDone || answer.FinishReason != null;
                             break;
                         }
+                        // Parsed in place: the event's bytes are never decoded to a string.
                         using JsonDocument doc = JsonDocument.Parse(data);
                         ReadChunk(doc.RootElement, answer, streamed: true);
                     }
@@ -75,7 +79,7 @@ namespace Ally.Providers.OpenAI
             }
             catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
-                throw new AllyException(ErrorIds.MalformedStream, Messages.MalformedStream(_connection.ServerName, Messages.Excerpt(data ?? string.Empty, 120)),
+                throw new AllyException(ErrorIds.MalformedStream, Messages.MalformedStream(_connection.ServerName, Messages.Excerpt(events?.DataText ?? string.Empty, 120)),
                     Messages.MalformedStreamRemedy, ex);
             }
             catch (Exception ex) when (ChatFailures.WhileReading(ex, answer, cancellationToken, _connection.ServerName, _connection.ConnectionFailure) is Exception failure)
@@ -125,7 +129,9 @@ namespace Ally.Providers.OpenAI
         private void ReadChunk(JsonElement root, ChatAccumulator answer, bool streamed)
         {
             if (root.ValueKind != JsonValueKind.Object) throw new JsonException();
-            if (root.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String && model.GetString() is string name && name.Length > 0)
+            // Every chunk names the model: a new string only when the name changes.
+            if (root.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String && !model.ValueEquals(answer.Model)
+                && model.GetString() is string name && name.Length > 0)
                 answer.Model = name;
 
             // Usage arrives on the last content chunk (llama.cpp), or on a chunk of its own with empty choices (OpenAI, OpenRouter).

@@ -1,0 +1,100 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Ally.Http
+{
+    /// <summary>
+    /// Reads a stream as lines of UTF-8 bytes, without decoding them to strings: the caller parses each
+    /// line in place (<see cref="Line"/> is valid until the next read). Lines end in LF or CRLF, and with
+    /// <c>bareCarriageReturn</c> also in a lone CR (Server-Sent Events), a CRLF split across two reads
+    /// included. Blank lines are returned; a last line without an ending still counts. One buffer, grown
+    /// only for a line longer than it.
+    /// </summary>
+    internal sealed class Utf8LineReader
+    {
+        private readonly Stream _stream;
+        private readonly bool _bareCarriageReturn;
+        private byte[] _buffer = new byte[4096];
+        private int _start;
+        private int _end;
+        private int _lineStart;
+        private int _lineLength;
+        private bool _eof;
+        private bool _skipLineFeed;
+
+        /// <param name="stream">What to read.</param>
+        /// <param name="bareCarriageReturn">Whether a CR alone ends a line (SSE); otherwise a CR before LF is dropped and any other CR is text.</param>
+        public Utf8LineReader(Stream stream, bool bareCarriageReturn)
+        {
+            _stream = stream;
+            _bareCarriageReturn = bareCarriageReturn;
+        }
+
+        /// <summary>The current line, without its ending.</summary>
+        public ReadOnlySpan<byte> Line => new ReadOnlySpan<byte>(_buffer, _lineStart, _lineLength);
+
+        /// <summary>Moves to the next line; false at the end of the stream.</summary>
+        public async Task<bool> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                if (_skipLineFeed && _start < _end)
+                {
+                    // The LF of a CRLF whose CR ended the previous line at the end of a read.
+                    _skipLineFeed = false;
+                    if (_buffer[_start] == (byte)'\n') _start++;
+                }
+                var pending = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
+                int ending = _bareCarriageReturn ? pending.IndexOfAny((byte)'\n', (byte)'\r') : pending.IndexOf((byte)'\n');
+                if (ending >= 0)
+                {
+                    int at = _start + ending;
+                    int length = ending;
+                    int next = at + 1;
+                    if (_buffer[at] == (byte)'\r')
+                    {
+                        if (next < _end) { if (_buffer[next] == (byte)'\n') next++; }
+                        else _skipLineFeed = true;
+                    }
+                    else if (!_bareCarriageReturn && length > 0 && _buffer[at - 1] == (byte)'\r')
+                    {
+                        length--;
+                    }
+                    SetLine(_start, length);
+                    _start = next;
+                    return true;
+                }
+                if (_eof)
+                {
+                    if (_end == _start) return false;
+                    SetLine(_start, _end - _start);
+                    _start = _end;
+                    return true;
+                }
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private void SetLine(int start, int length)
+        {
+            _lineStart = start;
+            _lineLength = length;
+        }
+
+        private async Task FillAsync(CancellationToken cancellationToken)
+        {
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            int read = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+            if (read == 0) _eof = true;
+            _end += read;
+        }
+    }
+}
