@@ -33,3 +33,23 @@ Remove-AllyModel llama3.2 -Confirm:`$false
         $result.StdOut | Should -Match 'OLLAMASHARP=5\.4\.6\.0,5\.5\.2\.0'
     }
 }
+
+Describe 'What a chat loads' {
+    It 'chats with Ollama without loading OllamaSharp or Microsoft.Extensions.AI (they serve pull and delete only)' {
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:ALLY_TEST_MODULE'
+`$r = Invoke-AllyChat 'Hello'
+'ANSWER=' + `$r.Content
+'LOADED=' + ((([AppDomain]::CurrentDomain.GetAssemblies().GetName().Name) | Where-Object { `$_ -like 'OllamaSharp*' -or `$_ -like 'Microsoft.Extensions.AI*' } | Sort-Object) -join ',')
+Remove-AllyModel qwen3 -Confirm:`$false
+'AFTERDELETE=' + ((([AppDomain]::CurrentDomain.GetAssemblies().GetName().Name) | Where-Object { `$_ -eq 'OllamaSharp' }) -join ',')
+"@
+        $result = Invoke-ChildPwsh -Script $script -Environment @{ OLLAMA_HOST = $server.Url; ALLY_MODEL = $null; ALLY_PROVIDER = $null }
+        $result.StdErr | Should -BeNullOrEmpty
+        $result.StdOut | Should -Match 'ANSWER=You said: Hello'
+        $result.StdOut | Should -Match '(?m)^LOADED=\s*$'
+        # The check can fail: deleting a model does load it.
+        $result.StdOut | Should -Match '(?m)^AFTERDELETE=OllamaSharp'
+    }
+}
