@@ -76,5 +76,39 @@ namespace Ally.Tests
         {
             Assert.Equal(new[] { "héllo — 世界" }, await Events("data: héllo — 世界\n\n", chunk: 1));
         }
+
+        [Fact]
+        public async Task FinishReadsToTheEndOfTheBody()
+        {
+            var body = new TrickleStream(Encoding.UTF8.GetBytes("data: [DONE]\n\n"), 5);
+            var reader = new SseReader(body);
+            Assert.True(await reader.ReadEventAsync(CancellationToken.None));
+            await reader.FinishAsync(CancellationToken.None);
+            Assert.Equal(body.Length, body.Position);
+            Assert.False(await reader.ReadEventAsync(CancellationToken.None));
+        }
+
+        [Fact]
+        public async Task FinishDoesNotWaitForABodyThatStaysOpen()
+        {
+            var body = new OpenEndedStream(Encoding.UTF8.GetBytes("data: [DONE]\n\n"));
+            var reader = new SseReader(body);
+            Assert.True(await reader.ReadEventAsync(CancellationToken.None));
+            Task finish = reader.FinishAsync(CancellationToken.None);
+            // Bounded by the short wait, not by the stream: generous, so a loaded machine cannot fail it.
+            Assert.Same(finish, await Task.WhenAny(finish, Task.Delay(TimeSpan.FromSeconds(30))));
+            await finish;
+            Assert.Equal(1, body.ReadsAfterData);
+        }
+
+        [Fact]
+        public async Task FinishIgnoresAConnectionDroppedAfterTheAnswer()
+        {
+            var body = new OpenEndedStream(Encoding.UTF8.GetBytes("data: [DONE]\n\n"), new IOException("Connection reset by peer"));
+            var reader = new SseReader(body);
+            Assert.True(await reader.ReadEventAsync(CancellationToken.None));
+            await reader.FinishAsync(CancellationToken.None);
+            Assert.Equal(1, body.ReadsAfterData);
+        }
     }
 }

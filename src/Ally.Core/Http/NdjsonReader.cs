@@ -29,6 +29,9 @@ namespace Ally.Http
             return false;
         }
 
+        /// <summary>After the last line of an answer: reads on to the end of the body (see <see cref="Utf8LineReader.FinishAsync"/>).</summary>
+        public Task FinishAsync(CancellationToken cancellationToken) => _lines.FinishAsync(cancellationToken);
+
         private static bool IsBlank(ReadOnlySpan<byte> line)
         {
             foreach (byte b in line)

@@ -47,6 +47,9 @@ namespace Ally.Http
             return false;
         }
 
+        /// <summary>After the last event of an answer (<c>[DONE]</c>): reads on to the end of the body (see <see cref="Utf8LineReader.FinishAsync"/>).</summary>
+        public Task FinishAsync(CancellationToken cancellationToken) => _lines.FinishAsync(cancellationToken);
+
         /// <summary>Takes in one line; true when it ends an event that has data.</summary>
         private bool Dispatch(ReadOnlySpan<byte> line)
         {

@@ -77,6 +77,56 @@ namespace Ally.Http
             }
         }
 
+        /// <summary>
+        /// After the last line of an answer, reads on to the end of the body, which a server sends right
+        /// after it: a body read to its end hands the connection back to the pool at once, where one left
+        /// unread is first drained in the background (a thread-pool round trip on every request). Waits at
+        /// most <see cref="EndWait"/>; a server that keeps the body open is left to the response's disposal.
+        /// Nothing that happens here can spoil the answer already read: failures are ignored.
+        /// </summary>
+        public async Task FinishAsync(CancellationToken cancellationToken)
+        {
+            Task<bool> next;
+            try
+            {
+                next = ReadLineAsync(cancellationToken);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            if (!next.IsCompleted)
+            {
+                Task first;
+                try
+                {
+                    first = await Task.WhenAny(next, Task.Delay(EndWait, cancellationToken)).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    first = Task.CompletedTask;
+                }
+                if (first != next)
+                {
+                    // Still reading: the disposal of the response ends it; its failure is observed here.
+                    _ = next.ContinueWith(t => _ = t.Exception, CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return;
+                }
+            }
+            try
+            {
+                await next.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // A connection dropped or a read stopped after the answer was complete.
+            }
+        }
+
+        /// <summary>How long <see cref="FinishAsync"/> waits for the end of the body.</summary>
+        internal static readonly TimeSpan EndWait = TimeSpan.FromMilliseconds(200);
+
         private void SetLine(int start, int length)
         {
             _lineStart = start;

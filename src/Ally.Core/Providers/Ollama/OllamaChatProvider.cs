@@ -38,9 +38,12 @@ namespace Ally.Providers.Ollama
             {
                 using Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var reader = new NdjsonReader(body);
-                while (!answer.IsDone && await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))
                 {
                     ApplyLine(reader.Line, answer);
+                    if (!answer.IsDone) continue;
+                    await reader.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    break;
                 }
             }
             catch (OllamaResponseException ex)

@@ -62,6 +62,7 @@ namespace Ally.Providers.OpenAI
                         if (data.Span.SequenceEqual(Done))
                         {
                             answer.IsDone = answer.IsDone || answer.FinishReason != null;
+                            await events.FinishAsync(cancellationToken).ConfigureAwait(false);
                             break;
                         }
                         // Parsed in place: the event's bytes are never decoded to a string.
