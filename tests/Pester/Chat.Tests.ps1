@@ -170,12 +170,32 @@ Describe 'Invoke-AllyChat' {
 
     Context 'Streaming' {
         It '-Stream writes the tokens to the information stream as they arrive and returns nothing' {
-            Set-AllyFakeBehavior $server @{ reply = 'Roses are red, violets are blue.' }
-            $out = Invoke-AllyChat 'Poem' -Stream -InformationVariable info 6>$null
+            # Paced like a model generating: each token is written as it comes.
+            Set-AllyFakeBehavior $server @{ reply = 'Roses are red, violets are blue.'; chunkDelayMs = 30 }
+            try {
+                $out = Invoke-AllyChat 'Poem' -Stream -InformationVariable info 6>$null
+            }
+            finally {
+                Set-AllyFakeBehavior $server @{ chunkDelayMs = $null }
+            }
             $out | Should -BeNullOrEmpty
             $content = $info | Where-Object { $_.Tags -contains 'Ally.Content' }
             $content.Count | Should -BeGreaterThan 3
             (-join $content.MessageData.Message).Trim() | Should -Be 'Roses are red, violets are blue.'
+        }
+
+        It '-Stream joins tokens that arrive faster than the host writes them, losing none' {
+            Set-AllyFakeBehavior $server @{ replyTokens = 5000 }
+            try {
+                $r = Invoke-AllyChat 'Write a long story' -Stream -PassThru -InformationVariable info 6>$null
+            }
+            finally {
+                Set-AllyFakeBehavior $server @{ replyTokens = $null }
+            }
+            $content = @($info | Where-Object { $_.Tags -contains 'Ally.Content' })
+            (-join $content.MessageData.Message).TrimEnd("`n") | Should -Be $r.Content
+            $r.CompletionTokens | Should -Be 5000
+            $content.Count | Should -BeLessThan 5000
         }
 
         It '-Stream -PassThru also returns the response, whose view does not repeat the answer' {

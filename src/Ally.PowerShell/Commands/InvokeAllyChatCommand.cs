@@ -111,6 +111,7 @@ namespace Ally.PowerShell.Commands
         private CostBudget? _budget;
         private CmdletPump? _pump;
         private StreamWriter? _streamWriter;
+        private Action<ChatUpdateBatch>? _drainStream;
         private PipelineInputRenderer? _renderer;
         private readonly List<PSObject> _gathered = new List<PSObject>();
 
@@ -139,6 +140,11 @@ namespace Ally.PowerShell.Commands
             _pump = new CmdletPump(this, CancellationToken, ForEach ? ThrottleLimit : 1);
             _renderer = new PipelineInputRenderer(this);
             _streamWriter = Stream ? new StreamWriter(this) : null;
+            if (_streamWriter != null)
+            {
+                Action<ChatUpdate> write = _streamWriter.Write;
+                _drainStream = batch => batch.Drain(write);
+            }
         }
 
         /// <inheritdoc />
@@ -186,12 +192,17 @@ namespace Ally.PowerShell.Commands
             IChatProvider provider = _provider!;
             RetryPolicy retryPolicy = _retryPolicy!;
             CostBudget? budget = _budget;
-            Action<ChatUpdate>? write = _streamWriter is null ? null : _streamWriter.Write;
+            Action<ChatUpdateBatch>? drain = _drainStream;
             _pump!.Start(
                 async job =>
                 {
                     budget?.EnsureAvailable();
-                    Action<ChatUpdate>? onUpdate = write is null ? null : update => job.Post(update, write);
+                    // Pieces that arrive while the host is still writing earlier ones go out together.
+                    var batch = drain is null ? null : new ChatUpdateBatch();
+                    Action<ChatUpdate>? onUpdate = batch is null ? null : update =>
+                    {
+                        if (batch.Add(update)) job.Post(batch, drain!);
+                    };
                     ChatResponse response = await ChatService.CompleteAsync(provider, request, onUpdate, job.CancellationToken, retryPolicy, job.WriteWarning)
                         .ConfigureAwait(false);
                     budget?.Add(response.Cost);
