@@ -1,14 +1,17 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Async;
 
 namespace Ally.Http
 {
     /// <summary>
     /// Reads newline-delimited JSON as whole lines of UTF-8 bytes, without decoding them to strings:
     /// each line is parsed in place by the caller. Blank lines are skipped; a last line without a
-    /// newline still counts.
+    /// newline still counts. Read it with <see cref="TryReadLine"/> in an optimised loop and
+    /// <see cref="FillAsync"/> when that runs dry (see <see cref="Utf8LineReader"/>).
     /// </summary>
     internal sealed class NdjsonReader
     {
@@ -19,14 +22,32 @@ namespace Ally.Http
         /// <summary>The current line (without its newline).</summary>
         public ReadOnlySpan<byte> Line => _lines.Line;
 
-        /// <summary>Moves to the next non-blank line; false at the end of the stream.</summary>
-        public async Task<bool> ReadLineAsync(CancellationToken cancellationToken)
+        /// <summary>True once the stream has ended and every line has been read.</summary>
+        public bool AtEnd => _lines.AtEnd;
+
+        /// <summary>Moves to the next non-blank line already in the buffer, without waiting.</summary>
+        [MethodImpl(HotPath.Optimize)]
+        public bool TryReadLine()
         {
-            while (await _lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+            while (_lines.TryReadLine())
             {
                 if (!IsBlank(_lines.Line)) return true;
             }
             return false;
+        }
+
+        /// <summary>Reads more of the stream.</summary>
+        public Task FillAsync(CancellationToken cancellationToken) => _lines.FillAsync(cancellationToken);
+
+        /// <summary>Moves to the next non-blank line, reading as needed; false at the end of the stream.</summary>
+        public async Task<bool> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            while (!TryReadLine())
+            {
+                if (AtEnd) return false;
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return true;
         }
 
         /// <summary>After the last line of an answer: reads on to the end of the body (see <see cref="Utf8LineReader.FinishAsync"/>).</summary>

@@ -1,8 +1,10 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Async;
 
 namespace Ally.Http
 {
@@ -21,6 +23,7 @@ namespace Ally.Http
         private int _dataLength;
         private bool _hasData;
         private bool _first = true;
+        private bool _dispatched;
 
         /// <summary>Reads events from <paramref name="stream"/>.</summary>
         public SseReader(Stream stream) => _lines = new Utf8LineReader(stream, bareCarriageReturn: true);
@@ -31,20 +34,49 @@ namespace Ally.Http
         /// <summary>The current event's data as text (for messages).</summary>
         public string DataText => Encoding.UTF8.GetString(_data, 0, _dataLength);
 
-        /// <summary>Moves to the next event with data; false at the end of the stream (an event not ended by a blank line is dropped, as the spec says).</summary>
-        public async Task<bool> ReadEventAsync(CancellationToken cancellationToken)
+        /// <summary>True once the stream has ended and every line has been read (an event not ended by a blank line is dropped, as the spec says).</summary>
+        public bool AtEnd => _lines.AtEnd;
+
+        /// <summary>
+        /// Moves to the next event with data whose lines are already in the buffer, without waiting; false
+        /// when more must be read (<see cref="FillAsync"/>) or the stream has ended (<see cref="AtEnd"/>).
+        /// </summary>
+        [MethodImpl(HotPath.Optimize)]
+        public bool TryReadEvent()
         {
-            if (_hasData)
+            if (_dispatched)
             {
                 _dataLength = 0;
                 _hasData = false;
+                _dispatched = false;
             }
-            while (await _lines.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+            while (_lines.TryReadLine())
             {
-                if (Dispatch(_lines.Line)) return true;
+                if (Dispatch(_lines.Line))
+                {
+                    _dispatched = true;
+                    return true;
+                }
             }
-            _dataLength = 0;
             return false;
+        }
+
+        /// <summary>Reads more of the stream.</summary>
+        public Task FillAsync(CancellationToken cancellationToken) => _lines.FillAsync(cancellationToken);
+
+        /// <summary>Moves to the next event with data, reading as needed; false at the end of the stream.</summary>
+        public async Task<bool> ReadEventAsync(CancellationToken cancellationToken)
+        {
+            while (!TryReadEvent())
+            {
+                if (AtEnd)
+                {
+                    _dataLength = 0;
+                    return false;
+                }
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return true;
         }
 
         /// <summary>After the last event of an answer (<c>[DONE]</c>): reads on to the end of the body (see <see cref="Utf8LineReader.FinishAsync"/>).</summary>

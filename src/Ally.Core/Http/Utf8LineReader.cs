@@ -1,7 +1,9 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Async;
 
 namespace Ally.Http
 {
@@ -35,46 +37,60 @@ namespace Ally.Http
         /// <summary>The current line, without its ending.</summary>
         public ReadOnlySpan<byte> Line => new ReadOnlySpan<byte>(_buffer, _lineStart, _lineLength);
 
-        /// <summary>Moves to the next line; false at the end of the stream.</summary>
+        /// <summary>True once the stream has ended and every line has been read.</summary>
+        public bool AtEnd => _eof && _start == _end;
+
+        /// <summary>
+        /// Moves to the next line already in the buffer, without waiting; false when the buffer holds no
+        /// whole line (<see cref="FillAsync"/> reads more) or the stream has ended (<see cref="AtEnd"/>).
+        /// Callers loop over it in an optimised method and await only to fill: the per-line work never
+        /// runs in an async state machine, which starts as unoptimised code.
+        /// </summary>
+        [MethodImpl(HotPath.Optimize)]
+        public bool TryReadLine()
+        {
+            if (_skipLineFeed && _start < _end)
+            {
+                // The LF of a CRLF whose CR ended the previous line at the end of a read.
+                _skipLineFeed = false;
+                if (_buffer[_start] == (byte)'\n') _start++;
+            }
+            var pending = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
+            int ending = _bareCarriageReturn ? pending.IndexOfAny((byte)'\n', (byte)'\r') : pending.IndexOf((byte)'\n');
+            if (ending < 0)
+            {
+                if (!_eof || _end == _start) return false;
+                // A last line without an ending.
+                SetLine(_start, _end - _start);
+                _start = _end;
+                return true;
+            }
+            int at = _start + ending;
+            int length = ending;
+            int next = at + 1;
+            if (_buffer[at] == (byte)'\r')
+            {
+                if (next < _end) { if (_buffer[next] == (byte)'\n') next++; }
+                else _skipLineFeed = true;
+            }
+            else if (!_bareCarriageReturn && length > 0 && _buffer[at - 1] == (byte)'\r')
+            {
+                length--;
+            }
+            SetLine(_start, length);
+            _start = next;
+            return true;
+        }
+
+        /// <summary>Moves to the next line, reading as needed; false at the end of the stream.</summary>
         public async Task<bool> ReadLineAsync(CancellationToken cancellationToken)
         {
-            while (true)
+            while (!TryReadLine())
             {
-                if (_skipLineFeed && _start < _end)
-                {
-                    // The LF of a CRLF whose CR ended the previous line at the end of a read.
-                    _skipLineFeed = false;
-                    if (_buffer[_start] == (byte)'\n') _start++;
-                }
-                var pending = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
-                int ending = _bareCarriageReturn ? pending.IndexOfAny((byte)'\n', (byte)'\r') : pending.IndexOf((byte)'\n');
-                if (ending >= 0)
-                {
-                    int at = _start + ending;
-                    int length = ending;
-                    int next = at + 1;
-                    if (_buffer[at] == (byte)'\r')
-                    {
-                        if (next < _end) { if (_buffer[next] == (byte)'\n') next++; }
-                        else _skipLineFeed = true;
-                    }
-                    else if (!_bareCarriageReturn && length > 0 && _buffer[at - 1] == (byte)'\r')
-                    {
-                        length--;
-                    }
-                    SetLine(_start, length);
-                    _start = next;
-                    return true;
-                }
-                if (_eof)
-                {
-                    if (_end == _start) return false;
-                    SetLine(_start, _end - _start);
-                    _start = _end;
-                    return true;
-                }
+                if (_eof) return false;
                 await FillAsync(cancellationToken).ConfigureAwait(false);
             }
+            return true;
         }
 
         /// <summary>
@@ -133,7 +149,8 @@ namespace Ally.Http
             _lineLength = length;
         }
 
-        private async Task FillAsync(CancellationToken cancellationToken)
+        /// <summary>Reads more of the stream into the buffer (at the end of the stream, <see cref="AtEnd"/> follows once the lines are read).</summary>
+        public async Task FillAsync(CancellationToken cancellationToken)
         {
             if (_start > 0)
             {

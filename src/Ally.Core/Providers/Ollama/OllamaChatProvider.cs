@@ -38,12 +38,15 @@ namespace Ally.Providers.Ollama
             {
                 using Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var reader = new NdjsonReader(body);
-                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+                while (true)
                 {
-                    ApplyLine(reader.Line, answer);
-                    if (!answer.IsDone) continue;
-                    await reader.FinishAsync(cancellationToken).ConfigureAwait(false);
-                    break;
+                    if (ApplyLines(reader, answer))
+                    {
+                        await reader.FinishAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    if (reader.AtEnd) break;
+                    await reader.FillAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OllamaResponseException ex)
@@ -75,6 +78,21 @@ namespace Ally.Providers.Ollama
             json.WriteBoolean("stream", true);
             OllamaOptions.Write(json, request);
             json.WriteEndObject();
+        }
+
+        /// <summary>
+        /// Applies the lines already read; true once the answer is done. Optimised at once: it runs per
+        /// token, where the async caller runs per read.
+        /// </summary>
+        [MethodImpl(HotPath.Optimize)]
+        private static bool ApplyLines(NdjsonReader reader, ChatAccumulator answer)
+        {
+            while (reader.TryReadLine())
+            {
+                ApplyLine(reader.Line, answer);
+                if (answer.IsDone) return true;
+            }
+            return false;
         }
 
         /// <summary>Applies one NDJSON line of /api/chat to the answer; an error line or a malformed line throws <see cref="OllamaResponseException"/>.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -56,25 +57,23 @@ namespace Ally.Providers.OpenAI
                 if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
                 {
                     events = new SseReader(stream);
-                    while (await events.ReadEventAsync(cancellationToken).ConfigureAwait(false))
+                    while (true)
                     {
-                        ReadOnlyMemory<byte> data = events.Data;
-                        if (data.Span.SequenceEqual(Done))
+                        if (ReadEvents(events, answer))
                         {
-                            answer.IsDone = answer.IsDone || answer.FinishReason != null;
                             await events.FinishAsync(cancellationToken).ConfigureAwait(false);
                             break;
                         }
-                        // Parsed in place: the event's bytes are never decoded to a string.
-                        using JsonDocument doc = JsonDocument.Parse(data);
-                        ReadChunk(doc.RootElement, answer, streamed: true);
+                        if (events.AtEnd) break;
+                        await events.FillAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
                 else
                 {
                     // A compatible server that ignored "stream": one JSON completion.
-                    using JsonDocument doc = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
-                    ReadChunk(doc.RootElement, answer, streamed: false);
+                    using var body = new MemoryStream();
+                    await stream.CopyToAsync(body, 81920, cancellationToken).ConfigureAwait(false);
+                    ReadChunk(new ReadOnlySpan<byte>(body.GetBuffer(), 0, (int)body.Length), answer, streamed: false, _connection.ServerName);
                     answer.IsDone = true;
                 }
             }
@@ -125,56 +124,170 @@ namespace Ally.Providers.OpenAI
             json.WriteEndObject();
         }
 
-        /// <summary>Applies one chunk (or a whole non-streamed completion) to the answer.</summary>
+        /// <summary>
+        /// Applies the events already read (parsed in place: their bytes are never decoded to a string);
+        /// true at <c>[DONE]</c>. Optimised at once: it runs per token, where the async caller runs per read.
+        /// </summary>
         [MethodImpl(HotPath.Optimize)]
-        private void ReadChunk(JsonElement root, ChatAccumulator answer, bool streamed)
+        private bool ReadEvents(SseReader events, ChatAccumulator answer)
         {
-            if (root.ValueKind != JsonValueKind.Object) throw new JsonException();
-            // Every chunk names the model: a new string only when the name changes.
-            if (root.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String && !model.ValueEquals(answer.Model)
-                && model.GetString() is string name && name.Length > 0)
-                answer.Model = name;
-
-            // Usage arrives on the last content chunk (llama.cpp), or on a chunk of its own with empty choices (OpenAI, OpenRouter).
-            if (root.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
+            while (events.TryReadEvent())
             {
-                if (usage.TryGetProperty("prompt_tokens", out JsonElement p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out int prompt)) answer.PromptTokens = prompt;
-                if (usage.TryGetProperty("completion_tokens", out JsonElement c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out int completion)) answer.CompletionTokens = completion;
-                if (usage.TryGetProperty("cost", out JsonElement cost) && cost.ValueKind == JsonValueKind.Number && cost.TryGetDecimal(out decimal usd)) answer.Cost = usd;
-            }
-
-            JsonElement? choiceError = null;
-            bool errorFinish = false;
-            if (root.TryGetProperty("choices", out JsonElement choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
-            {
-                JsonElement choice = choices[0];
-                if (choice.TryGetProperty(streamed ? "delta" : "message", out JsonElement delta) && delta.ValueKind == JsonValueKind.Object)
+                ReadOnlySpan<byte> data = events.Data.Span;
+                if (data.SequenceEqual(Done))
                 {
-                    if (delta.TryGetProperty("reasoning", out JsonElement reasoning) && reasoning.ValueKind == JsonValueKind.String) answer.AppendThinking(reasoning.GetString());
-                    else if (delta.TryGetProperty("reasoning_content", out JsonElement reasoningContent) && reasoningContent.ValueKind == JsonValueKind.String)
-                        answer.AppendThinking(reasoningContent.GetString());
-                    if (delta.TryGetProperty("content", out JsonElement content) && content.ValueKind == JsonValueKind.String) answer.AppendContent(content.GetString());
+                    answer.IsDone = answer.IsDone || answer.FinishReason != null;
+                    return true;
                 }
-                if (choice.TryGetProperty("finish_reason", out JsonElement finish) && finish.ValueKind == JsonValueKind.String)
+                ReadChunk(data, answer, streamed: true, _connection.ServerName);
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Applies one chunk (or a whole non-streamed completion) to the answer, in one forward pass that
+        /// reads only what Ally uses. Within a chunk, reasoning goes before content and the finish reason
+        /// after both, whatever the order of the fields. An error in the chunk (a top-level <c>error</c>,
+        /// or <c>finish_reason: "error"</c>) throws once the rest of the chunk is applied.
+        /// </summary>
+        [MethodImpl(HotPath.Optimize)]
+        internal static void ReadChunk(ReadOnlySpan<byte> json, ChatAccumulator answer, bool streamed, string serverName)
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException();
+            bool error = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(ModelField))
                 {
-                    string reason = finish.GetString()!;
-                    if (reason == "error")
+                    reader.Read();
+                    // Every chunk names the model: a new string only when the name changes.
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals(answer.Model) && reader.GetString() is string name && name.Length > 0)
+                        answer.Model = name;
+                    else reader.Skip();
+                }
+                else if (reader.ValueTextEquals(UsageField))
+                {
+                    // Usage arrives on the last content chunk (llama.cpp), or on a chunk of its own with empty choices (OpenAI, OpenRouter).
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject) ReadUsage(ref reader, answer);
+                    else reader.Skip();
+                }
+                else if (reader.ValueTextEquals(ChoicesField))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray) error |= ReadChoices(ref reader, answer, streamed);
+                    else reader.Skip();
+                }
+                else
+                {
+                    error |= reader.ValueTextEquals(ErrorField);
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new JsonException();
+            if (error) throw ChunkError(json, serverName);
+        }
+
+        private static void ReadUsage(ref Utf8JsonReader reader, ChatAccumulator answer)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(PromptTokensField)) { reader.Read(); if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int prompt)) answer.PromptTokens = prompt; }
+                else if (reader.ValueTextEquals(CompletionTokensField)) { reader.Read(); if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int completion)) answer.CompletionTokens = completion; }
+                else if (reader.ValueTextEquals(CostField)) { reader.Read(); if (reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out decimal usd)) answer.Cost = usd; }
+                else reader.Read();
+                reader.Skip();
+            }
+        }
+
+        /// <summary>Reads the choices array (the first choice is the answer); true when it reports an error.</summary>
+        private static bool ReadChoices(ref Utf8JsonReader reader, ChatAccumulator answer, bool streamed)
+        {
+            bool error = false;
+            if (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException();
+                string? thinking = null, thinkingContent = null, content = null, finish = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals(streamed ? DeltaField : MessageField))
                     {
-                        errorFinish = true;
-                        if (choice.TryGetProperty("error", out JsonElement e)) choiceError = e;
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            reader.Skip();
+                            continue;
+                        }
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            if (reader.ValueTextEquals(ReasoningField)) thinking = ReadText(ref reader);
+                            else if (reader.ValueTextEquals(ReasoningContentField)) thinkingContent = ReadText(ref reader);
+                            else if (reader.ValueTextEquals(ContentField)) content = ReadText(ref reader);
+                            else
+                            {
+                                reader.Read();
+                                reader.Skip();
+                            }
+                        }
                     }
+                    else if (reader.ValueTextEquals(FinishReasonField)) finish = ReadText(ref reader);
                     else
                     {
-                        answer.FinishReason = reason;
-                        answer.IsDone = true;
+                        reader.Read();
+                        reader.Skip();
                     }
                 }
+                answer.AppendThinking(thinking ?? thinkingContent);
+                answer.AppendContent(content);
+                if (finish == "error") error = true;
+                else if (finish != null)
+                {
+                    answer.FinishReason = finish;
+                    answer.IsDone = true;
+                }
+                // Later choices (n > 1) are not Ally's answer.
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
             }
-
-            // A provider error after the stream started: a top-level error and/or finish_reason "error".
-            JsonElement? error = root.TryGetProperty("error", out JsonElement top) ? top : choiceError;
-            if (error is JsonElement found) throw OpenAIErrors.MidStream(ErrorBody.FromElement(found), _connection.ServerName);
-            if (errorFinish) throw OpenAIErrors.MidStream(new ErrorBody { Message = Messages.ProviderReportedError }, _connection.ServerName);
+            return error;
         }
+
+        private static string? ReadText(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+            reader.Skip();
+            return null;
+        }
+
+        /// <summary>
+        /// The failure a chunk reports: its top-level <c>error</c>, else its first choice's, else a plain
+        /// "the provider reported an error" (rare: parsed again as a document to read the error's shape).
+        /// </summary>
+        private static AllyException ChunkError(ReadOnlySpan<byte> json, string serverName)
+        {
+            using JsonDocument doc = JsonDocument.Parse(json.ToArray());
+            JsonElement root = doc.RootElement;
+            if (root.TryGetProperty("error", out JsonElement top)) return OpenAIErrors.MidStream(ErrorBody.FromElement(top), serverName);
+            if (root.TryGetProperty("choices", out JsonElement choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0
+                && choices[0].ValueKind == JsonValueKind.Object && choices[0].TryGetProperty("error", out JsonElement choiceError))
+                return OpenAIErrors.MidStream(ErrorBody.FromElement(choiceError), serverName);
+            return OpenAIErrors.MidStream(new ErrorBody { Message = Messages.ProviderReportedError }, serverName);
+        }
+
+        private static readonly byte[] ModelField = Encoding.UTF8.GetBytes("model");
+        private static readonly byte[] UsageField = Encoding.UTF8.GetBytes("usage");
+        private static readonly byte[] ChoicesField = Encoding.UTF8.GetBytes("choices");
+        private static readonly byte[] ErrorField = Encoding.UTF8.GetBytes("error");
+        private static readonly byte[] PromptTokensField = Encoding.UTF8.GetBytes("prompt_tokens");
+        private static readonly byte[] CompletionTokensField = Encoding.UTF8.GetBytes("completion_tokens");
+        private static readonly byte[] CostField = Encoding.UTF8.GetBytes("cost");
+        private static readonly byte[] DeltaField = Encoding.UTF8.GetBytes("delta");
+        private static readonly byte[] MessageField = Encoding.UTF8.GetBytes("message");
+        private static readonly byte[] ReasoningField = Encoding.UTF8.GetBytes("reasoning");
+        private static readonly byte[] ReasoningContentField = Encoding.UTF8.GetBytes("reasoning_content");
+        private static readonly byte[] ContentField = Encoding.UTF8.GetBytes("content");
+        private static readonly byte[] FinishReasonField = Encoding.UTF8.GetBytes("finish_reason");
     }
 }
