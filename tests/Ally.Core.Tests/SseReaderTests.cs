@@ -77,38 +77,55 @@ namespace Ally.Tests
             Assert.Equal(new[] { "héllo — 世界" }, await Events("data: héllo — 世界\n\n", chunk: 1));
         }
 
-        [Fact]
-        public async Task FinishReadsToTheEndOfTheBody()
+        /// <summary>Reads events until [DONE], as the chat provider does; returns the events read.</summary>
+        private static async Task<List<string>> ReadToDone(SseReader reader)
         {
-            var body = new TrickleStream(Encoding.UTF8.GetBytes("data: [DONE]\n\n"), 5);
-            var reader = new SseReader(body);
-            Assert.True(await reader.ReadEventAsync(CancellationToken.None));
-            await reader.FinishAsync(CancellationToken.None);
-            Assert.Equal(body.Length, body.Position);
-            Assert.False(await reader.ReadEventAsync(CancellationToken.None));
+            var events = new List<string>();
+            await reader.ReadAsync(() =>
+            {
+                while (reader.TryReadEvent())
+                {
+                    string data = Encoding.UTF8.GetString(reader.Data.ToArray());
+                    events.Add(data);
+                    if (data == "[DONE]") return true;
+                }
+                return false;
+            }, CancellationToken.None);
+            return events;
         }
 
         [Fact]
-        public async Task FinishDoesNotWaitForABodyThatStaysOpen()
+        public async Task AfterTheLastEventReadsToTheEndOfTheBody()
+        {
+            var body = new TrickleStream(Encoding.UTF8.GetBytes(": hi\n\ndata: {\"a\":1}\n\ndata: [DONE]\n\n"), 5);
+            Assert.Equal(new[] { "{\"a\":1}", "[DONE]" }, await ReadToDone(new SseReader(body)));
+            Assert.Equal(body.Length, body.Position);
+        }
+
+        [Fact]
+        public async Task DoesNotWaitForABodyThatStaysOpenAfterTheLastEvent()
         {
             var body = new OpenEndedStream(Encoding.UTF8.GetBytes("data: [DONE]\n\n"));
-            var reader = new SseReader(body);
-            Assert.True(await reader.ReadEventAsync(CancellationToken.None));
-            Task finish = reader.FinishAsync(CancellationToken.None);
+            Task<List<string>> read = ReadToDone(new SseReader(body));
             // Bounded by the short wait, not by the stream: generous, so a loaded machine cannot fail it.
-            Assert.Same(finish, await Task.WhenAny(finish, Task.Delay(TimeSpan.FromSeconds(30))));
-            await finish;
+            Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(30))));
+            Assert.Equal(new[] { "[DONE]" }, await read);
             Assert.Equal(1, body.ReadsAfterData);
         }
 
         [Fact]
-        public async Task FinishIgnoresAConnectionDroppedAfterTheAnswer()
+        public async Task IgnoresAConnectionDroppedAfterTheLastEvent()
         {
             var body = new OpenEndedStream(Encoding.UTF8.GetBytes("data: [DONE]\n\n"), new IOException("Connection reset by peer"));
-            var reader = new SseReader(body);
-            Assert.True(await reader.ReadEventAsync(CancellationToken.None));
-            await reader.FinishAsync(CancellationToken.None);
+            Assert.Equal(new[] { "[DONE]" }, await ReadToDone(new SseReader(body)));
             Assert.Equal(1, body.ReadsAfterData);
+        }
+
+        [Fact]
+        public async Task StopsAtTheEndOfAStreamWithoutTheLastEvent()
+        {
+            var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes("data: one\n\ndata: cut"), 3));
+            Assert.Equal(new[] { "one" }, await ReadToDone(reader));
         }
     }
 }

@@ -10,8 +10,8 @@ namespace Ally.Http
     /// <summary>
     /// Reads newline-delimited JSON as whole lines of UTF-8 bytes, without decoding them to strings:
     /// each line is parsed in place by the caller. Blank lines are skipped; a last line without a
-    /// newline still counts. Read it with <see cref="TryReadLine"/> in an optimised loop and
-    /// <see cref="FillAsync"/> when that runs dry (see <see cref="Utf8LineReader"/>).
+    /// newline still counts. A chat provider reads it with <see cref="ReadAsync"/>, taking the
+    /// buffered lines with <see cref="TryReadLine"/> in an optimised loop (see <see cref="Utf8LineReader"/>).
     /// </summary>
     internal sealed class NdjsonReader
     {
@@ -50,8 +50,8 @@ namespace Ally.Http
             return true;
         }
 
-        /// <summary>After the last line of an answer: reads on to the end of the body (see <see cref="Utf8LineReader.FinishAsync"/>).</summary>
-        public Task FinishAsync(CancellationToken cancellationToken) => _lines.FinishAsync(cancellationToken);
+        /// <summary>Reads the body through (see <see cref="Utf8LineReader.ReadAsync"/>): <paramref name="readBuffered"/> takes the lines already read and returns true once the answer is complete.</summary>
+        public Task ReadAsync(Func<bool> readBuffered, CancellationToken cancellationToken) => _lines.ReadAsync(readBuffered, cancellationToken);
 
         private static bool IsBlank(ReadOnlySpan<byte> line)
         {

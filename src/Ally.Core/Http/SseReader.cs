@@ -79,8 +79,8 @@ namespace Ally.Http
             return true;
         }
 
-        /// <summary>After the last event of an answer (<c>[DONE]</c>): reads on to the end of the body (see <see cref="Utf8LineReader.FinishAsync"/>).</summary>
-        public Task FinishAsync(CancellationToken cancellationToken) => _lines.FinishAsync(cancellationToken);
+        /// <summary>Reads the body through (see <see cref="Utf8LineReader.ReadAsync"/>): <paramref name="readBuffered"/> takes the events already read and returns true once the answer is complete.</summary>
+        public Task ReadAsync(Func<bool> readBuffered, CancellationToken cancellationToken) => _lines.ReadAsync(readBuffered, cancellationToken);
 
         /// <summary>Takes in one line; true when it ends an event that has data.</summary>
         private bool Dispatch(ReadOnlySpan<byte> line)

@@ -94,6 +94,26 @@ namespace Ally.Http
         }
 
         /// <summary>
+        /// Reads the body through: <paramref name="readBuffered"/> takes the lines already in the buffer
+        /// (with <see cref="TryReadLine"/>, in an optimised loop) and returns true once the answer is
+        /// complete, after which the rest of the body is read (<see cref="FinishAsync"/>); otherwise more
+        /// is read, until the stream ends.
+        /// </summary>
+        public async Task ReadAsync(Func<bool> readBuffered, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                if (readBuffered())
+                {
+                    await FinishAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                if (AtEnd) return;
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
         /// After the last line of an answer, reads on to the end of the body, which a server sends right
         /// after it: a body read to its end hands the connection back to the pool at once, where one left
         /// unread is first drained in the background (a thread-pool round trip on every request). Waits at

@@ -38,16 +38,7 @@ namespace Ally.Providers.Ollama
             {
                 using Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var reader = new NdjsonReader(body);
-                while (true)
-                {
-                    if (ApplyLines(reader, answer))
-                    {
-                        await reader.FinishAsync(cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
-                    if (reader.AtEnd) break;
-                    await reader.FillAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await reader.ReadAsync(() => ApplyLines(reader, answer), cancellationToken).ConfigureAwait(false);
             }
             catch (OllamaResponseException ex)
             {

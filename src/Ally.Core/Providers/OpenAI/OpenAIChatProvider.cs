@@ -56,17 +56,8 @@ namespace Ally.Providers.OpenAI
                 string? mediaType = response.Content.Headers.ContentType?.MediaType;
                 if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
                 {
-                    events = new SseReader(stream);
-                    while (true)
-                    {
-                        if (ReadEvents(events, answer))
-                        {
-                            await events.FinishAsync(cancellationToken).ConfigureAwait(false);
-                            break;
-                        }
-                        if (events.AtEnd) break;
-                        await events.FillAsync(cancellationToken).ConfigureAwait(false);
-                    }
+                    SseReader reader = events = new SseReader(stream);
+                    await reader.ReadAsync(() => ReadEvents(reader, answer), cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
