@@ -127,12 +127,32 @@ namespace Ally.Configuration
         /// <summary>Checks a raw value from <paramref name="origin"/>; throws <see cref="AllyException"/> (this setting's error id) when it cannot be used.</summary>
         public ParseResult<T> Parse(object raw, SettingOrigin origin)
         {
+            // The same text (an environment variable read on every call) is parsed once.
+            if (raw is string same && _last is LastParse last && string.Equals(last.Text, same, StringComparison.Ordinal)) return last.Result;
             ParseResult<T> result = raw is string text ? _parseText(text.Trim())
                 : _convert != null ? _convert(raw)
                 : raw is T typed ? ParseResult<T>.Ok(typed)
                 : ParseResult<T>.Fail(Messages.WrongKind(raw));
             if (!result.Success) throw Invalid(raw, origin, result.Problem!);
+            if (raw is string parsed && CacheParsedText) _last = new LastParse(parsed, result);
             return result;
+        }
+
+        /// <summary>Whether a value parsed from text may be kept for the next call with the same text (not for secrets).</summary>
+        protected virtual bool CacheParsedText => true;
+
+        private LastParse? _last;
+
+        private sealed class LastParse
+        {
+            public LastParse(string text, ParseResult<T> result)
+            {
+                Text = text;
+                Result = result;
+            }
+
+            public string Text { get; }
+            public ParseResult<T> Result { get; }
         }
     }
 
@@ -149,6 +169,9 @@ namespace Ally.Configuration
                     : value is ApiKey key ? ParseResult<ApiKey?>.Ok(key) : ParseResult<ApiKey?>.Fail("it is not a SecureString"))
         {
         }
+
+        /// <summary>A key is read afresh each time: it is never kept between commands.</summary>
+        protected override bool CacheParsedText => false;
 
         /// <inheritdoc />
         public override bool IsSecret => true;

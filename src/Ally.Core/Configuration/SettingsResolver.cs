@@ -21,11 +21,12 @@ namespace Ally.Configuration
         /// <inheritdoc />
         public bool TryGet(Setting setting, out object raw, out SettingOrigin origin)
         {
-            origin = new SettingOrigin(SettingSource.Parameter, "-" + setting.Name);
+            origin = SettingOrigin.Default;
             raw = null!;
             if (!_values.TryGetValue(setting.Name, out object? value) || value is null) return false;
             if (value is string s && s.Trim().Length == 0) return false;
             raw = value;
+            origin = new SettingOrigin(SettingSource.Parameter, "-" + setting.Name);
             return true;
         }
     }
