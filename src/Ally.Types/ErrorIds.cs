@@ -127,6 +127,24 @@ namespace Ally
         /// <summary>Get-AllyModel -Recommended: no recommendation has that name.</summary>
         public static readonly AllyErrorId ModelNotRecommended = new AllyErrorId(nameof(ModelNotRecommended), AllyErrorCategory.ObjectNotFound);
 
+        // Embeddings.
+        /// <summary>The model cannot make embeddings (a chat model given to New-AllyEmbedding).</summary>
+        public static readonly AllyErrorId EmbeddingNotSupported = new AllyErrorId(nameof(EmbeddingNotSupported), AllyErrorCategory.InvalidArgument);
+        /// <summary>An input is longer than the embedding model takes, and -ChunkSize was not given.</summary>
+        public static readonly AllyErrorId InputTooLong = new AllyErrorId(nameof(InputTooLong), AllyErrorCategory.InvalidArgument);
+        /// <summary>An input has no text to embed.</summary>
+        public static readonly AllyErrorId EmptyInput = new AllyErrorId(nameof(EmptyInput), AllyErrorCategory.InvalidArgument);
+        /// <summary>-Dimensions for a model that cannot shorten its vectors.</summary>
+        public static readonly AllyErrorId DimensionsNotSupported = new AllyErrorId(nameof(DimensionsNotSupported), AllyErrorCategory.InvalidArgument);
+        /// <summary>Embeddings of different models or sizes in one search or one saved set.</summary>
+        public static readonly AllyErrorId IncompatibleEmbeddings = new AllyErrorId(nameof(IncompatibleEmbeddings), AllyErrorCategory.InvalidArgument);
+        /// <summary>Import-AllyEmbedding: the file is not an Ally embedding set.</summary>
+        public static readonly AllyErrorId NotAnEmbeddingFile = new AllyErrorId(nameof(NotAnEmbeddingFile), AllyErrorCategory.InvalidData);
+        /// <summary>Import-AllyEmbedding: the file was written by a newer Ally.</summary>
+        public static readonly AllyErrorId UnsupportedEmbeddingFile = new AllyErrorId(nameof(UnsupportedEmbeddingFile), AllyErrorCategory.InvalidData);
+        /// <summary>Import-AllyEmbedding: the file is cut short or its contents do not match its checksum.</summary>
+        public static readonly AllyErrorId EmbeddingFileDamaged = new AllyErrorId(nameof(EmbeddingFileDamaged), AllyErrorCategory.InvalidData);
+
         /// <summary>Every id, in the order above.</summary>
         public static IReadOnlyList<AllyErrorId> All { get; } = typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(AllyErrorId)).Select(f => (AllyErrorId)f.GetValue(null)!).ToList();

@@ -12,7 +12,7 @@ namespace Ally
     /// that comes from the user or a server goes through <see cref="Excerpt"/>: no message echoes more
     /// than a couple of hundred characters of it.
     /// </summary>
-    internal static class Messages
+    internal static partial class Messages
     {
         private static string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
