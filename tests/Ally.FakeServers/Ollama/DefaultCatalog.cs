@@ -222,6 +222,25 @@ internal static class DefaultCatalog
                 Template = "{{ .Prompt }}",
                 License = ApacheLicense,
             },
+            // Shape as the library describes it (bert, 1024 dimensions, 512-token context, F16, about 670 MB);
+            // the exact byte size, parameter count and digest are stand-ins, not the library's.
+            new OllamaModel
+            {
+                Name = ModelName.Parse("mxbai-embed-large:latest"),
+                Capabilities = ["embedding"],
+                Size = 669615493,
+                Digest = OllamaModel.FakeDigest("mxbai-embed-large:latest"),
+                ModifiedAt = now,
+                Family = "bert",
+                Families = ["bert"],
+                ParameterSize = "334M",
+                QuantizationLevel = "F16",
+                ContextLength = 512,
+                EmbeddingLength = 1024,
+                ParameterCount = 334094336,
+                Template = "{{ .Prompt }}",
+                License = ApacheLicense,
+            },
         ];
     }
 }

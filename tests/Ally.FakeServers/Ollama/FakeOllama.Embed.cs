@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Ally.FakeServers.Infrastructure;
@@ -107,14 +106,15 @@ internal sealed partial class FakeOllama
         var dimensions = FakeJson.TryGetProperty(root, "dimensions", out var dims) && dims.ValueKind == JsonValueKind.Number
             ? dims.GetInt32()
             : 0;
-        // Tokens are approximated by words; the limit is the model's context, lowered by num_ctx.
+        // A token is a whitespace-separated word; the limit is the model's context, lowered by num_ctx.
         var limit = numCtx > 0 ? Math.Min(numCtx, model.ContextLength) : model.ContextLength;
 
-        var vectors = new float[inputs.Count][];
+        // Every input is tokenised and checked against the context before any is embedded.
+        var tokenized = new string[inputs.Count][];
         var promptTokens = 0;
         for (var i = 0; i < inputs.Count; i++)
         {
-            var words = inputs[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            var words = FakeEmbedding.Words(inputs[i]);
             if (words.Length > limit)
             {
                 if (!truncate)
@@ -128,15 +128,22 @@ internal sealed partial class FakeOllama
             }
 
             promptTokens += Math.Max(words.Length, 1);
-            var vector = FakeEmbedding.Embed(model.DisplayName, words, inputs[i], model.EmbeddingLength);
-            FakeEmbedding.Normalize(vector);
-            if (dimensions > 0 && dimensions < vector.Length)
-            {
-                vector = vector[..dimensions];
-                FakeEmbedding.Normalize(vector);
-            }
+            tokenized[i] = words;
+        }
 
-            vectors[i] = vector;
+        if (!model.Has("embedding"))
+        {
+            // The runner of a model without an embedding head refuses; EmbedHandler passes that on as a 500
+            // (ollama/ollama#9739, Ollama 0.6 and later).
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "this model does not support embeddings")
+                .ConfigureAwait(false);
+            return;
+        }
+
+        var vectors = new float[inputs.Count][];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            vectors[i] = FakeEmbedding.Vector(model.DisplayName, tokenized[i], inputs[i], model.EmbeddingLength, dimensions);
         }
 
         var elapsed = (long)(Stopwatch.GetElapsedTime(started).Ticks * 100);
@@ -162,83 +169,5 @@ internal sealed partial class FakeOllama
             w.WriteNumber("prompt_eval_count", promptTokens);
             w.WriteEndObject();
         }).ConfigureAwait(false);
-    }
-}
-
-/// <summary>
-/// Deterministic stand-in embeddings: a sum of per-word pseudo-random vectors, so the same text
-/// always gets the same vector and texts sharing words point in similar directions (semantic
-/// search tests get a meaningful ranking). Seeded per model, like real models disagreeing.
-/// </summary>
-internal static class FakeEmbedding
-{
-    public static float[] Embed(string model, string[] words, string text, int dimensions)
-    {
-        var vector = new float[dimensions];
-        var modelSeed = Fnv1a(model);
-        if (words.Length == 0)
-        {
-            words = [text];
-        }
-
-        foreach (var raw in words)
-        {
-            var word = NormalizeWord(raw);
-            var state = modelSeed ^ Fnv1a(word.Length > 0 ? word : raw);
-            for (var d = 0; d < vector.Length; d++)
-            {
-                // SplitMix64: cheap, well-mixed, and identical on every platform.
-                state += 0x9E3779B97F4A7C15UL;
-                var z = state;
-                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                z ^= z >> 31;
-                vector[d] += (float)((z >> 11) * (1.0 / (1UL << 53)) * 2.0 - 1.0);
-            }
-        }
-
-        return vector;
-    }
-
-    /// <summary>L2-normalises in place, with Ollama's guard against a zero norm.</summary>
-    public static void Normalize(float[] vector)
-    {
-        double sum = 0;
-        foreach (var v in vector)
-        {
-            sum += (double)v * v;
-        }
-
-        var scale = (float)(1.0 / Math.Max(Math.Sqrt(sum), 1e-12));
-        for (var i = 0; i < vector.Length; i++)
-        {
-            vector[i] *= scale;
-        }
-    }
-
-    private static string NormalizeWord(string word)
-    {
-        var builder = new StringBuilder(word.Length);
-        foreach (var c in word)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                builder.Append(char.ToLowerInvariant(c));
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static ulong Fnv1a(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            hash ^= c;
-            hash *= 1099511628211UL;
-        }
-
-        return hash;
     }
 }
