@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Ally.FakeServers;
 
 /// <summary>
-/// One faked provider (Ollama, OpenRouter, llama.cpp's server; OpenAI embeddings later). Each maps its
+/// One faked provider (Ollama, OpenRouter, OpenAI embeddings, llama.cpp's server). Each maps its
 /// own wire routes and any provider-specific control routes, and knows how to return to its default
 /// state, so adding a provider is one new class plus one line in <see cref="Program"/> (for the flavor
 /// that serves it).

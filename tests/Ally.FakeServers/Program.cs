@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Ally.FakeServers.Infrastructure;
 using Ally.FakeServers.LlamaCpp;
 using Ally.FakeServers.Ollama;
+using Ally.FakeServers.OpenAI;
 using Ally.FakeServers.OpenRouter;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,7 +32,10 @@ internal static class Program
     /// <summary>Which server the process pretends to be.</summary>
     private enum Flavor
     {
-        /// <summary>Ollama under <c>/api/</c>, with the OpenRouter API under <c>/api/v1/</c> on the same port.</summary>
+        /// <summary>
+        /// Ollama under <c>/api/</c>, with the OpenRouter API under <c>/api/v1/</c> and OpenAI's embeddings
+        /// API under <c>/openai/v1/</c> on the same port.
+        /// </summary>
         Ollama,
 
         /// <summary>llama.cpp's <c>llama-server</c> alone: every other path is its JSON 404.</summary>
@@ -98,7 +102,7 @@ internal static class Program
             [
                 new FakeOllama(behavior, stopping),
                 new FakeOpenRouter(behavior, stopping),
-                // Future fakes (OpenAI embeddings) are added here.
+                new FakeOpenAI(behavior, stopping),
             ];
         }
 

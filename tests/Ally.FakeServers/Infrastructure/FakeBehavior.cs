@@ -60,6 +60,12 @@ internal sealed record FakeBehavior
     /// </summary>
     public IReadOnlyList<JsonElement>? ToolCalls { get; init; }
 
+    /// <summary>
+    /// List the results of an OpenAI-shaped <c>/v1/embeddings</c> answer out of input order
+    /// (<c>shuffleEmbeddings</c>), each still carrying its <c>index</c>, so a client must sort by it.
+    /// </summary>
+    public bool ShuffleEmbeddings { get; init; }
+
     /// <summary>Writes the behaviour in the same shape <c>POST /_fake/behavior</c> accepts.</summary>
     public void WriteTo(Utf8JsonWriter w, IReadOnlyList<FailNextEntry> pendingFailures)
     {
@@ -100,6 +106,7 @@ internal sealed record FakeBehavior
             w.WriteNull("toolCalls");
         }
 
+        w.WriteBoolean("shuffleEmbeddings", ShuffleEmbeddings);
         w.WriteStartArray("failNext");
         foreach (var failure in pendingFailures)
         {
@@ -116,7 +123,8 @@ internal sealed record FakeBehavior
                     break;
                 default:
                     w.WriteNumber("status", failure.Status);
-                    w.WriteString("error", failure.Error);
+                    if (failure.Message is not null) w.WriteString("error", failure.Message);
+                    if (failure.Code is not null) w.WriteString("code", failure.Code);
                     break;
             }
 
@@ -156,7 +164,21 @@ internal enum FailNextKind
 /// provider's error body for <see cref="Error"/> (or, by <see cref="Kind"/>, a proxy's HTML page or
 /// no answer at all), and a <c>Retry-After</c> header when <see cref="RetryAfter"/> is set.
 /// </summary>
-internal sealed record FailNextEntry(int Status, string Error, string Path, int? RetryAfter = null, FailNextKind Kind = FailNextKind.Status);
+/// <param name="Message">The entry's <c>error</c> text; <c>null</c> when the test gave none (the face picks its own).</param>
+/// <param name="Code">
+/// The entry's <c>code</c>: which of a face's errors of this status to answer with (the OpenAI face's
+/// 429 is <c>rate_limit_exceeded</c> by default, <c>insufficient_quota</c> on request); faces
+/// without error codes ignore it.
+/// </param>
+internal sealed record FailNextEntry(int Status, string? Message, string Path, int? RetryAfter = null, FailNextKind Kind = FailNextKind.Status,
+    string? Code = null)
+{
+    /// <summary>What Ollama says when its queue is full: the text of an entry without <c>error</c> on most faces.</summary>
+    public const string QueueFull = "server busy, please try again.  maximum pending requests exceeded";
+
+    /// <summary>The error text: the entry's own, else <see cref="QueueFull"/>.</summary>
+    public string Error => Message ?? QueueFull;
+}
 
 /// <summary>
 /// Holds the current <see cref="FakeBehavior"/> and the <c>failNext</c> queue. Updates merge: a
@@ -299,6 +321,11 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
                         if (isNull) next = next with { ToolCalls = null };
                         else if (TryParseToolCalls(value, out var calls, out error)) next = next with { ToolCalls = calls };
                         break;
+                    case "shuffleEmbeddings":
+                        if (isNull) next = next with { ShuffleEmbeddings = _defaults.ShuffleEmbeddings };
+                        else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { ShuffleEmbeddings = value.GetBoolean() };
+                        else error = "shuffleEmbeddings must be true, false or null";
+                        break;
                     case "failNext":
                         if (isNull) failNext = [];
                         else if (!TryParseFailNext(value, defaultFailurePath, out failNext, out error)) failNext = null;
@@ -405,7 +432,7 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
         error = null;
         if (value.ValueKind != JsonValueKind.Array)
         {
-            error = "failNext must be an array of {\"status\":N,\"error\":\"…\",\"path\":\"/api/chat\"}, {\"status\":N,\"html\":true} or {\"reset\":true}";
+            error = "failNext must be an array of {\"status\":N,\"error\":\"…\",\"code\":\"…\",\"path\":\"/api/chat\"}, {\"status\":N,\"html\":true} or {\"reset\":true}";
             return false;
         }
 
@@ -425,7 +452,7 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
     }
 
     /// <summary>
-    /// One <c>failNext</c> entry: <c>{status, error?, path?, retryAfter?}</c>, <c>{status, html:true,
+    /// One <c>failNext</c> entry: <c>{status, error?, code?, path?, retryAfter?}</c>, <c>{status, html:true,
     /// path?, retryAfter?}</c> or <c>{reset:true, path?}</c>. Unknown or mistyped fields are errors,
     /// like everywhere in the control API.
     /// </summary>
@@ -441,6 +468,7 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
 
         int? status = null;
         string? message = null;
+        string? code = null;
         var path = defaultPath;
         int? retryAfter = null;
         var html = false;
@@ -451,19 +479,28 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
             switch (property.Name)
             {
                 case "status":
-                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var code) || code is < 100 or > 599)
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var statusValue) || statusValue is < 100 or > 599)
                     {
                         error = "failNext status must be an integer between 100 and 599";
                         return false;
                     }
 
-                    status = code;
+                    status = statusValue;
                     break;
                 case "error":
                     if (v.ValueKind == JsonValueKind.String) message = v.GetString()!;
                     else if (v.ValueKind != JsonValueKind.Null)
                     {
                         error = "failNext error must be a string";
+                        return false;
+                    }
+
+                    break;
+                case "code":
+                    if (v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0) code = v.GetString()!;
+                    else if (v.ValueKind != JsonValueKind.Null)
+                    {
+                        error = "failNext code must be a non-empty string";
                         return false;
                     }
 
@@ -498,7 +535,7 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
                     if (property.Name == "html") html = v.GetBoolean(); else reset = v.GetBoolean();
                     break;
                 default:
-                    error = $"unknown failNext field '{property.Name}' (known: status, error, path, retryAfter, html, reset)";
+                    error = $"unknown failNext field '{property.Name}' (known: status, error, code, path, retryAfter, html, reset)";
                     return false;
             }
         }
@@ -506,13 +543,13 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
         if (reset)
         {
             // A reset answers nothing at all, so there is no status, page or header to send.
-            if (status is not null || html || message is not null || retryAfter is not null)
+            if (status is not null || html || message is not null || code is not null || retryAfter is not null)
             {
                 error = "a failNext reset entry sends no answer: give it only \"path\"";
                 return false;
             }
 
-            entry = new FailNextEntry(0, string.Empty, path, null, FailNextKind.Reset);
+            entry = new FailNextEntry(0, null, path, null, FailNextKind.Reset);
             return true;
         }
 
@@ -522,12 +559,13 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
             return false;
         }
 
-        entry = new FailNextEntry(
-            statusCode,
-            message ?? "server busy, please try again.  maximum pending requests exceeded",
-            path,
-            retryAfter,
-            html ? FailNextKind.Html : FailNextKind.Status);
+        if (html && code is not null)
+        {
+            error = "a failNext html entry is a proxy's page: it has no \"code\"";
+            return false;
+        }
+
+        entry = new FailNextEntry(statusCode, message, path, retryAfter, html ? FailNextKind.Html : FailNextKind.Status, code);
         return true;
     }
 }
