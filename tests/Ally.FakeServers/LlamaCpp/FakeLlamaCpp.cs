@@ -13,11 +13,11 @@ namespace Ally.FakeServers.LlamaCpp;
 /// A fake llama.cpp server (<c>llama-server</c>, 2025/2026 versions) as reference/protocols.md §3.13
 /// describes it: <c>/health</c>, <c>/v1/models</c> (OpenAI's <c>data</c> beside an Ollama-like
 /// <c>models</c> array), OpenAI-compatible <c>/v1/chat/completions</c> that ignores the requested
-/// model, errors in OpenAI's shape with llama.cpp's <c>code</c>/<c>type</c>, an optional API key,
+/// model, <c>/v1/embeddings</c>, errors in OpenAI's shape with llama.cpp's <c>code</c>/<c>type</c>, an optional API key,
 /// and a connection closed after every streamed answer. It runs alone in the <c>llamacpp</c>
 /// flavor of the fake (<c>--flavor llamacpp</c>), where every other path, Ollama's included,
 /// answers llama.cpp's JSON 404. Split over partial files: routes, config and errors here, chat
-/// completions in <c>FakeLlamaCpp.Chat.cs</c>.
+/// completions in <c>FakeLlamaCpp.Chat.cs</c>, embeddings in <c>FakeLlamaCpp.Embeddings.cs</c>.
 /// </summary>
 internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationToken stopping) : IFakeProvider
 {
@@ -61,6 +61,12 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
 
         /// <summary><c>--alias</c>: the model name every answer and <c>/v1/models</c> report.</summary>
         public string ModelAlias { get; init; } = DefaultModelAlias;
+
+        /// <summary><c>--embeddings</c>: <c>/v1/embeddings</c> is served (off: 501 <c>not_supported_error</c>).</summary>
+        public bool Embeddings { get; init; } = true;
+
+        /// <summary><c>--ubatch-size</c>: an embedding input of more tokens fails (500 "input (N tokens) is too large to process").</summary>
+        public int BatchSize { get; init; } = 512;
     }
 
     private LlamaCppConfig Config
@@ -88,6 +94,7 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
         routes.MapMethods("/models", [HttpMethods.Get, HttpMethods.Head], context => GuardAsync(context, requireKey: true, () => ModelsAsync(context)));
         routes.MapPost(ChatPath, context => GuardAsync(context, requireKey: true, () => ChatCompletionsAsync(context)));
         routes.MapPost("/chat/completions", context => GuardAsync(context, requireKey: true, () => ChatCompletionsAsync(context)));
+        routes.MapPost(EmbeddingsPath, context => GuardAsync(context, requireKey: true, () => EmbeddingsAsync(context)));
     }
 
     public void MapControl(IEndpointRouteBuilder control)
@@ -292,7 +299,7 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
             w.WriteNumber("vocab_type", 2);
             w.WriteNumber("n_vocab", 128256);
             w.WriteNumber("n_ctx_train", 131072);
-            w.WriteNumber("n_embd", 4096);
+            w.WriteNumber("n_embd", EmbeddingLength);
             w.WriteNumber("n_params", 8030261248);
             w.WriteNumber("size", 4920733696);
             w.WriteEndObject();
@@ -351,8 +358,18 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
                         else if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0) next = next with { ModelAlias = value.GetString()! };
                         else return "modelAlias must be a non-empty string or null";
                         break;
+                    case "embeddings":
+                        if (isNull) next = next with { Embeddings = defaults.Embeddings };
+                        else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { Embeddings = value.GetBoolean() };
+                        else return "embeddings must be true, false or null";
+                        break;
+                    case "batchSize":
+                        if (isNull) next = next with { BatchSize = defaults.BatchSize };
+                        else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var batch) && batch > 0) next = next with { BatchSize = batch };
+                        else return "batchSize must be a positive integer or null";
+                        break;
                     default:
-                        return $"unknown llama.cpp config field '{property.Name}' (known: apiKey, contextSize, usageAlways, usageChunk, firstChunkRole, modelAlias)";
+                        return $"unknown llama.cpp config field '{property.Name}' (known: apiKey, contextSize, usageAlways, usageChunk, firstChunkRole, modelAlias, embeddings, batchSize)";
                 }
             }
 
@@ -374,6 +391,8 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
             w.WriteString("usageChunk", config.UsageChunk);
             w.WriteBoolean("firstChunkRole", config.FirstChunkRole);
             w.WriteString("modelAlias", config.ModelAlias);
+            w.WriteBoolean("embeddings", config.Embeddings);
+            w.WriteNumber("batchSize", config.BatchSize);
             w.WriteEndObject();
         });
     }
