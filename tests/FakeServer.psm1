@@ -7,7 +7,8 @@
     Start-AllyFakeServer launches the fake as a child process whose stdin this session holds open:
     closing stdin stops it, and if the test run dies the pipe closes and the fake exits too, so no
     server outlives its tests. Everything else is a thin wrapper over the fake's /_fake/ control API
-    (reset, behaviour and fault injection, model catalog, recorded requests), always on loopback.
+    (reset, behaviour and fault injection, model catalog, recorded requests), always on loopback,
+    plus ConvertFrom-AllyFakeEmbedding to read a base64 embedding back into floats.
 
     Build the fake first:  dotnet build tests/Ally.FakeServers -c Release
 #>
@@ -58,9 +59,11 @@ function Start-AllyFakeServer {
     .PARAMETER Port
         A fixed port; by default the fake picks a free one.
     .PARAMETER Flavor
-        Ollama (default): fake Ollama under /api/ plus the fake OpenRouter API under /api/v1/.
+        Ollama (default): fake Ollama under /api/ (chat, models, /api/embed), the fake OpenRouter API
+        under /api/v1/ and the fake OpenAI embeddings API under /openai/v1/ (set
+        ALLY_OPENAI_BASE_URL to "$($server.Url)openai/v1"; any "Bearer sk-..." key is accepted).
         LlamaCpp: a fake llama.cpp server (llama-server) alone: /health, /v1/models,
-        /v1/chat/completions; every other path, Ollama's included, answers llama.cpp's JSON 404.
+        /v1/chat/completions, /v1/embeddings; every other path, Ollama's included, answers llama.cpp's JSON 404.
     .PARAMETER TimeoutSeconds
         How long to wait for the fake's "Listening on" line.
     .EXAMPLE
@@ -70,6 +73,11 @@ function Start-AllyFakeServer {
     .EXAMPLE
         $llama = Start-AllyFakeServer -Flavor LlamaCpp
         Invoke-RestMethod "$($llama.Url)v1/models"
+    .EXAMPLE
+        $server = Start-AllyFakeServer
+        $env:ALLY_OPENAI_BASE_URL = "$($server.Url)openai/v1"
+        Invoke-RestMethod "$($server.Url)openai/v1/embeddings" -Method Post -Headers @{ Authorization = 'Bearer sk-test' } `
+            -ContentType 'application/json' -Body '{"model":"text-embedding-3-small","input":["a","b"]}'
     #>
     [CmdletBinding()]
     [OutputType('Ally.FakeServer')]
@@ -239,15 +247,23 @@ function Set-AllyFakeBehavior {
         malformedAfterChunks (a cut-off JSON line after K content chunks, then the stream ends),
         closeAfterStream ($true: the server closes the connection after each streamed answer;
         default $false, $true in the LlamaCpp flavor), toolCalls @(@{name; arguments}),
+        shuffleEmbeddings ($true: the OpenAI face's and llama.cpp's /v1/embeddings list data[] out of
+        input order, each item keeping its index; the same batch size always gives the same order),
         failNext: a queue of entries, each one of
           @{ status = 503; error = '...'; path = '/api/chat'; retryAfter = 2 }  the face's own error
+          @{ status = 429; code = 'insufficient_quota'; path = '/openai/v1/embeddings' }
+                                                                                the OpenAI face's error with that code
           @{ status = 502; html = $true; path = '...' }                         a proxy's HTML error page
           @{ reset = $true; path = '...' }                                      the connection drops, no answer
-        (New-AllyFakeFailure builds them; a single entry need not be wrapped in @()).
+        An entry applies to its path only: '/api/chat' when none is given ('/v1/chat/completions' in
+        the LlamaCpp flavor), so embedding faults name '/api/embed', '/openai/v1/embeddings' or
+        '/v1/embeddings'. (New-AllyFakeFailure builds them; a single entry need not be wrapped in @()).
     .EXAMPLE
         Set-AllyFakeBehavior $server @{ reply = 'Hi'; midStreamError = @{ afterChunks = 2; message = 'boom' } }
     .EXAMPLE
         Set-AllyFakeBehavior $server @{ failNext = @(@{ reset = $true; path = '/api/chat' }, @{ status = 502; html = $true }) }
+    .EXAMPLE
+        Set-AllyFakeBehavior $server @{ shuffleEmbeddings = $true; failNext = @{ status = 503; path = '/api/embed' } }
     #>
     [CmdletBinding()]
     param(
@@ -280,12 +296,20 @@ function New-AllyFakeFailure {
         One failNext entry for Set-AllyFakeBehavior: the next request to -Path fails this way.
     .DESCRIPTION
         -Status alone: the face's own error body (Ollama {"error":"..."}, OpenRouter's and llama.cpp's
-        {"error":{"code":N,...}}) with -Message. -Status with -Html: a proxy's (nginx) HTML error page,
+        {"error":{"code":N,...}}, OpenAI's {"error":{"message","type","param","code"}}) with -Message
+        (default: the face's usual text for the status). -Code picks which OpenAI error of that status:
+        for 429 'rate_limit_exceeded' (the default) or 'insufficient_quota'; for other statuses it is
+        the body's code. Other faces ignore -Code. -Status with -Html: a proxy's (nginx) HTML error page,
         text/html. -Reset: the fake reads the whole request and drops the connection without a byte of
         answer (a pooled connection that died, a server restart).
         -Path defaults to the flavor's chat path (/api/chat; /v1/chat/completions for LlamaCpp).
     .EXAMPLE
         Set-AllyFakeBehavior $server @{ failNext = @(New-AllyFakeFailure -Reset; New-AllyFakeFailure -Status 502 -Html -Path '/api/tags') }
+    .EXAMPLE
+        $path = '/openai/v1/embeddings'
+        Set-AllyFakeBehavior $server @{ failNext = @(
+            New-AllyFakeFailure -Status 429 -RetryAfter 1 -Path $path
+            New-AllyFakeFailure -Status 429 -Code insufficient_quota -Path $path) }
     #>
     [CmdletBinding(DefaultParameterSetName = 'Status')]
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
@@ -293,9 +317,14 @@ function New-AllyFakeFailure {
         [Parameter(Mandatory, ParameterSetName = 'Status', Position = 0)]
         [ValidateRange(100, 599)]
         [int] $Status,
-        # The error message (Status entries only; the fake's default is Ollama's queue-full text).
+        # The error message (Status entries only; by default the face's own text for the status, Ollama's
+        # queue-full text on the Ollama, OpenRouter and llama.cpp faces).
         [Parameter(ParameterSetName = 'Status')]
         [string] $Message,
+        # Which of the OpenAI face's errors of this status, e.g. 'insufficient_quota' for a 429.
+        [Parameter(ParameterSetName = 'Status')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Code,
         # Answer with a proxy's HTML page instead of the face's JSON error.
         [Parameter(ParameterSetName = 'Status')]
         [switch] $Html,
@@ -306,7 +335,8 @@ function New-AllyFakeFailure {
         # Drop the connection instead of answering.
         [Parameter(Mandatory, ParameterSetName = 'Reset')]
         [switch] $Reset,
-        # The request path the entry applies to, e.g. '/api/chat', '/api/v1/models', '/v1/chat/completions'.
+        # The request path the entry applies to, e.g. '/api/chat', '/api/embed', '/api/v1/models',
+        # '/openai/v1/embeddings', '/v1/chat/completions', '/v1/embeddings'.
         [string] $Path
     )
 
@@ -318,6 +348,7 @@ function New-AllyFakeFailure {
         $entry.status = $Status
         if ($Html) { $entry.html = $true }
         if ($PSBoundParameters.ContainsKey('Message')) { $entry.error = $Message }
+        if ($Code) { $entry.code = $Code }
         if ($RetryAfter -ge 0) { $entry.retryAfter = $RetryAfter }
     }
 
@@ -391,6 +422,11 @@ function Get-AllyFakeRequest {
         and Json (the body parsed with ConvertFrom-Json, or $null when it is not JSON).
     .PARAMETER Path
         Only requests to this path, e.g. '/api/chat'.
+    .EXAMPLE
+        # How many texts each embedding request carried (input is a string or an array of strings).
+        Get-AllyFakeRequest $server -Path '/openai/v1/embeddings' | ForEach-Object { @($_.Json.input).Count }
+    .EXAMPLE
+        (Get-AllyFakeRequest $server -Path '/api/embed')[-1].Json.input   # the texts of the last /api/embed call
     #>
     [CmdletBinding()]
     param(
@@ -469,7 +505,10 @@ function Set-AllyFakeLlamaCppConfig {
         that many tokens or more get 400 exceed_context_size_error), usageAlways (bool; usage in every
         stream, not only with stream_options.include_usage), usageChunk ('last' = on the finish chunk
         beside timings, 'separate' = an extra chunk with choices:[]), firstChunkRole (bool; a first
-        chunk {"role":"assistant","content":null}), modelAlias (string; the model name every answer reports).
+        chunk {"role":"assistant","content":null}), modelAlias (string; the model name every answer reports),
+        embeddings (bool, default $true, like --embeddings; $false: /v1/embeddings answers 501
+        not_supported_error), batchSize (int, default 512, like --ubatch-size: an embedding input of
+        more tokens, words + 1, gets 500 "input (N tokens) is too large to process...").
     .EXAMPLE
         Set-AllyFakeLlamaCppConfig $llama @{ apiKey = 'secret'; contextSize = 256 }
     #>
@@ -505,6 +544,87 @@ function Get-AllyFakeLlamaCppConfig {
     }
 }
 
+function Set-AllyFakeOpenAIConfig {
+    <#
+    .SYNOPSIS
+        Configures the fake OpenAI embeddings API under /openai/v1 (POST /_fake/openai/config; Ollama flavor).
+        Fields not given keep their value; $null resets one.
+    .PARAMETER Config
+        apiKey (string): the one key "Authorization: Bearer KEY" must carry; $null (the default) accepts
+        any key that starts with 'sk-'. A missing key or one not accepted answers 401 in OpenAI's words.
+    .EXAMPLE
+        Set-AllyFakeOpenAIConfig $server @{ apiKey = 'sk-ally-test-key' }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [Parameter(Mandatory, Position = 1)]
+        [System.Collections.IDictionary] $Config,
+        # Return the configuration after the change.
+        [switch] $PassThru
+    )
+
+    $result = Invoke-AllyFakeControl -Server $Server -Method Post -Path 'openai/config' -Body $Config -HasBody
+    if ($PassThru) { $result }
+}
+
+function Get-AllyFakeOpenAIConfig {
+    <#
+    .SYNOPSIS
+        The fake OpenAI embeddings API's configuration (GET /_fake/openai/config).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server
+    )
+
+    process {
+        Invoke-AllyFakeControl -Server $Server -Method Get -Path 'openai/config'
+    }
+}
+
+function ConvertFrom-AllyFakeEmbedding {
+    <#
+    .SYNOPSIS
+        An embedding as float[]: a base64 string (encoding_format base64: little-endian float32 bytes)
+        is decoded, an array of numbers is converted. Both forms of the same vector give equal floats.
+    .EXAMPLE
+        $r = Invoke-RestMethod ... -Body '{"model":"text-embedding-3-small","input":"a","encoding_format":"base64"}'
+        ConvertFrom-AllyFakeEmbedding $r.data[0].embedding
+    #>
+    [CmdletBinding()]
+    [OutputType([float[]])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [object] $Embedding
+    )
+
+    process {
+        if ($Embedding -is [string]) {
+            $bytes = [Convert]::FromBase64String($Embedding)
+            if (-not [BitConverter]::IsLittleEndian) {
+                # The wire order is little-endian whatever the host: turn each float's 4 bytes round.
+                for ($i = 0; $i -lt $bytes.Length; $i += 4) { [Array]::Reverse($bytes, $i, 4) }
+            }
+
+            $floats = [float[]]::new([Math]::Floor($bytes.Length / 4))
+            for ($i = 0; $i -lt $floats.Length; $i++) {
+                $floats[$i] = [BitConverter]::ToSingle($bytes, $i * 4)
+            }
+        }
+        else {
+            $floats = [float[]]@($Embedding)
+        }
+
+        # One array, not its elements, down the pipeline.
+        , $floats
+    }
+}
+
 function Get-AllyFreePort {
     <#
     .SYNOPSIS
@@ -535,6 +655,9 @@ Export-ModuleMember -Function @(
     'New-AllyFakeFailure'
     'Set-AllyFakeLlamaCppConfig'
     'Get-AllyFakeLlamaCppConfig'
+    'Set-AllyFakeOpenAIConfig'
+    'Get-AllyFakeOpenAIConfig'
+    'ConvertFrom-AllyFakeEmbedding'
     'Set-AllyFakeModel'
     'Get-AllyFakeRequest'
     'Clear-AllyFakeRequest'
