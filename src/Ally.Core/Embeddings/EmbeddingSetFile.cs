@@ -167,7 +167,7 @@ namespace Ally.Embeddings
             for (int i = 0; i < count; i++)
             {
                 var vector = dimensions == 0 ? Array.Empty<float>() : new float[dimensions];
-                input.ReadFloats(vector, Messages.EmbeddingFileVectorPart(i));
+                input.ReadFloats(vector, i);
                 vectors.Add(vector);
             }
 
@@ -175,12 +175,12 @@ namespace Ally.Embeddings
             // checksum is known to match, since damage explains it better.
             string? problem = null;
             string provider = string.Empty, model = string.Empty;
-            ReadOnlySpan<byte> record = input.ReadRecord(Messages.EmbeddingFileSetPart, Messages.EmbeddingFileSetDescription);
+            ReadOnlySpan<byte> record = input.ReadRecord(null);
             if (!TryReadSetDescription(record, out provider, out model)) problem = Messages.EmbeddingFileUnreadable(Messages.EmbeddingFileSetDescription);
             var items = new List<Embedding>(vectors.Count);
             for (int i = 0; i < count; i++)
             {
-                record = input.ReadRecord(Messages.EmbeddingFileItemPart(i), Messages.EmbeddingFileItemDescription(i));
+                record = input.ReadRecord(i);
                 if (problem != null) continue;
                 if (TryReadItem(record, vectors[i], provider, model, out Embedding? item)) items.Add(item!);
                 else problem = Messages.EmbeddingFileUnreadable(Messages.EmbeddingFileItemDescription(i));
@@ -417,16 +417,16 @@ namespace Ally.Embeddings
                 return _buffer.AsSpan(0, length);
             }
 
-            /// <summary>Fills <paramref name="values"/> with float32s, little-endian in the stream.</summary>
+            /// <summary>Fills <paramref name="values"/>, the vector of item <paramref name="index"/>, with float32s, little-endian in the stream.</summary>
             [MethodImpl(HotPath.Optimize)]
-            public void ReadFloats(float[] values, string part)
+            public void ReadFloats(float[] values, int index)
             {
                 Span<byte> target = MemoryMarshal.AsBytes(values.AsSpan());
                 while (target.Length > 0)
                 {
                     int wanted = Math.Min(target.Length, _buffer.Length);
                     int n = Fill(_buffer, 0, wanted);
-                    if (n < wanted) throw Damaged(Messages.EmbeddingFileEndsBefore(part));
+                    if (n < wanted) throw Damaged(Messages.EmbeddingFileEndsBefore(Messages.EmbeddingFileVectorPart(index)));
                     _crc = Crc32.Update(_crc, _buffer.AsSpan(0, n));
                     _buffer.AsSpan(0, n).CopyTo(target);
                     target = target.Slice(n);
@@ -434,24 +434,37 @@ namespace Ally.Embeddings
                 if (!BitConverter.IsLittleEndian) ReverseEach(MemoryMarshal.Cast<float, int>(values.AsSpan()));
             }
 
-            /// <summary>A record: its length, checked against what is left, then its bytes (valid until the next read).</summary>
-            public ReadOnlySpan<byte> ReadRecord(string part, string description)
+            /// <summary>
+            /// A record, the description of item <paramref name="index"/> or (null) of the set: its length,
+            /// checked against what is left, then its bytes (valid until the next read).
+            /// </summary>
+            public ReadOnlySpan<byte> ReadRecord(int? index)
             {
-                uint length = BinaryPrimitives.ReadUInt32LittleEndian(ReadExactly(4, part));
+                int read = Fill(_buffer, 0, 4);
+                if (read < 4) throw EndsBefore(index);
+                _crc = Crc32.Update(_crc, _buffer.AsSpan(0, 4));
+                uint length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer);
                 long left = Length is long total ? total - _position : long.MaxValue;
-                if (length > int.MaxValue - 64 || length > left) throw Damaged(Messages.EmbeddingFileImpossibleLength(description, length));
-                int read = 0;
+                if (length > int.MaxValue - 64 || length > left)
+                {
+                    string description = index is int i ? Messages.EmbeddingFileItemDescription(i) : Messages.EmbeddingFileSetDescription;
+                    throw Damaged(Messages.EmbeddingFileImpossibleLength(description, length));
+                }
+                read = 0;
                 while (read < (int)length)
                 {
                     // Grown as the data comes, where the stream's length is unknown.
                     if (_buffer.Length < (int)length) Array.Resize(ref _buffer, (int)Math.Min(length, Math.Max(2L * _buffer.Length, read + (long)BufferLength)));
                     int n = Fill(_buffer, read, Math.Min((int)length, _buffer.Length) - read);
-                    if (n == 0) throw Damaged(Messages.EmbeddingFileEndsBefore(part));
+                    if (n == 0) throw EndsBefore(index);
                     read += n;
                 }
                 _crc = Crc32.Update(_crc, _buffer.AsSpan(0, (int)length));
                 return _buffer.AsSpan(0, (int)length);
             }
+
+            private AllyException EndsBefore(int? index) =>
+                Damaged(Messages.EmbeddingFileEndsBefore(index is int i ? Messages.EmbeddingFileItemPart(i) : Messages.EmbeddingFileSetPart));
 
             /// <summary>How many bytes are left after the set.</summary>
             public long CountRest()
