@@ -61,6 +61,7 @@ namespace Ally.Embeddings
         /// <param name="items">The embeddings: all of one provider, one model and one vector length.</param>
         /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="items"/> is null.</exception>
         /// <exception cref="ArgumentException">An item is null.</exception>
+        /// <exception cref="IOException">The stream cannot be written.</exception>
         /// <exception cref="AllyException">
         /// <see cref="ErrorIds.IncompatibleEmbeddings"/>: the items are of different providers, models or
         /// vector lengths, or a vector is longer than <see cref="MaxDimensions"/>.
@@ -103,7 +104,7 @@ namespace Ally.Embeddings
                 }
             }
 
-            uint checksum = output.Checksum;
+            uint checksum = output.FlushAndChecksum();
             output.Reserve(ChecksumLength);
             BinaryPrimitives.WriteUInt32LittleEndian(output.Free, checksum);
             output.Advance(ChecksumLength);
@@ -174,9 +175,8 @@ namespace Ally.Embeddings
             // The descriptions are read as they come; a problem with one is reported only once the
             // checksum is known to match, since damage explains it better.
             string? problem = null;
-            string provider = string.Empty, model = string.Empty;
             ReadOnlySpan<byte> record = input.ReadRecord(null);
-            if (!TryReadSetDescription(record, out provider, out model)) problem = Messages.EmbeddingFileUnreadable(Messages.EmbeddingFileSetDescription);
+            if (!TryReadSetDescription(record, out string provider, out string model)) problem = Messages.EmbeddingFileUnreadable(Messages.EmbeddingFileSetDescription);
             var items = new List<Embedding>(vectors.Count);
             for (int i = 0; i < count; i++)
             {
@@ -304,14 +304,11 @@ namespace Ally.Embeddings
 
             public Output(Stream stream) => _stream = stream;
 
-            /// <summary>The CRC-32 of what was written so far.</summary>
-            public uint Checksum
+            /// <summary>Writes out the buffer; the CRC-32 of everything written so far.</summary>
+            public uint FlushAndChecksum()
             {
-                get
-                {
-                    Flush();
-                    return Crc32.Finish(_crc);
-                }
+                Flush();
+                return Crc32.Finish(_crc);
             }
 
             /// <summary>The free part of the buffer, after <see cref="Reserve"/>.</summary>
