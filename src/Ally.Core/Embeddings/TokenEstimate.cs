@@ -27,11 +27,12 @@ namespace Ally.Embeddings
     /// <para>
     /// Measured against the cl100k and o200k tokenizers (OpenAI's) on 2,000-character windows of
     /// documentation, C# and PowerShell, JSON, and German, Russian, Greek, Arabic, Hindi, Chinese,
-    /// Japanese and Korean text: English and code come out at 1.0 to 1.7 times the real count, other
-    /// languages on average at 0.7 to 2 times it. It under-counts where tokenizers fall back to
-    /// pieces of characters: rare Chinese characters and Greek or Korean with cl100k (down to 0.55
-    /// of the real count in the worst windows), random text such as base64 (0.6) and hexadecimal
-    /// (0.8), and runs of emoji. A caller that must not exceed a model's limit keeps a margin.
+    /// Japanese and Korean text: English, C# and PowerShell come out at 1.0 to 1.7 times the real
+    /// count (never less), JSON at 0.86 times or more, other languages on average at 0.7 to 2.2 times
+    /// it. It under-counts where tokenizers fall back to pieces of characters: rare Chinese characters
+    /// and Greek or Korean with cl100k (down to 0.55 of the real count in the worst windows), random
+    /// text such as base64 (0.6; a signed script's signature block) and hexadecimal (0.8), and runs of
+    /// emoji. A caller that must not exceed a model's limit keeps a margin.
     /// </para>
     /// </remarks>
     public static class TokenEstimate
