@@ -74,6 +74,9 @@ namespace Ally
         public static string KnownProviders(IEnumerable<string> names) => "Use one of: " + string.Join(", ", names) + ".";
         public const string NotAProvider = "it is not a provider Ally knows";
         public const string ProviderCannotList = "that provider cannot do this";
+        public static string ProviderCannotDo(string provider, string task) => provider + " cannot be used for " + task;
+        public const string ChatTask = "chat";
+        public const string EmbeddingTask = "embeddings";
         public static string NameTooLong(int length, int max) => F("it is {0} characters long, and model names have at most {1}", length, max);
         public const string SchemeMustBeHttp = "the scheme must be http or https";
         public const string NotAValidAddress = "it is not a valid address";

@@ -68,6 +68,9 @@ namespace Ally
             return "$" + rounded.ToString(rounded == Math.Truncate(rounded) ? "0" : "0.00##", CultureInfo.InvariantCulture);
         }
 
+        /// <summary>A text on one line, cut to <paramref name="max"/> characters (an embedding's or a search result's text in a table).</summary>
+        public static string Excerpt(string? text, int max) => Messages.Excerpt(text, max);
+
         /// <summary>A context length in tokens: 131,072; empty when unknown.</summary>
         public static string Tokens(int? tokens) => tokens is int t ? t.ToString("N0", CultureInfo.InvariantCulture) : string.Empty;
 

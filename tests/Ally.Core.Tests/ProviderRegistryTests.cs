@@ -14,9 +14,9 @@ namespace Ally.Tests
             SettingsResolver.Create(parameters, name => env.TryGetValue(name, out string? v) ? v : null);
 
         [Fact]
-        public void KnowsThreeProvidersByNameInAnyCase()
+        public void KnowsFourProvidersByNameInAnyCase()
         {
-            Assert.Equal(new[] { "ollama", "openrouter", "openai" }, ProviderRegistry.Names);
+            Assert.Equal(new[] { "ollama", "openrouter", "openai", "simple" }, ProviderRegistry.Names);
             Assert.Same(ProviderRegistry.OpenAI, ProviderRegistry.Find(" OpenAI "));
             Assert.Null(ProviderRegistry.Find("skynet"));
             Assert.Same(ProviderRegistry.Ollama, ProviderRegistry.Default);
@@ -33,20 +33,34 @@ namespace Ally.Tests
             Assert.False(ProviderRegistry.OpenAI.Can(ProviderCapabilities.Cost));
             Assert.Equal(new[] { "ollama" }, ProviderRegistry.With(ProviderCapabilities.Pull).Select(p => p.Name));
             Assert.Equal(new[] { "openrouter", "openai" }, ProviderRegistry.With(ProviderCapabilities.Catalog).Select(p => p.Name));
+            Assert.Equal(new[] { "ollama", "openai", "simple" }, ProviderRegistry.With(ProviderCapabilities.Embeddings).Select(p => p.Name));
+            Assert.Equal(new[] { "ollama", "openrouter", "openai" }, ProviderRegistry.With(ProviderCapabilities.Chat).Select(p => p.Name));
+            Assert.Equal(ProviderCapabilities.Embeddings, ProviderRegistry.Simple.Capabilities);
+        }
+
+        [Fact]
+        public void EachEmbeddingProviderHasADefaultModelAndTheSimpleOneIsTheDefault()
+        {
+            Assert.Equal("nomic-embed-text", ProviderRegistry.Ollama.DefaultEmbeddingModel);
+            Assert.Equal("text-embedding-3-small", ProviderRegistry.OpenAI.DefaultEmbeddingModel);
+            Assert.Equal("hash-v1", ProviderRegistry.Simple.DefaultEmbeddingModel);
+            Assert.Null(ProviderRegistry.OpenRouter.DefaultEmbeddingModel);
+            Assert.Same(ProviderRegistry.Simple, SettingsResolver.Create(environment: _ => null).Resolve(AllySettings.EmbeddingProvider).Value);
         }
 
         [Fact]
         public void EachProviderOwnsItsAddressAndKeySettings()
         {
-            Assert.Equal("OLLAMA_HOST", ProviderRegistry.Ollama.AddressSetting.EnvironmentVariable);
+            Assert.Equal("OLLAMA_HOST", ProviderRegistry.Ollama.AddressSetting!.EnvironmentVariable);
             Assert.Null(ProviderRegistry.Ollama.KeySetting);
-            Assert.Equal("ALLY_OPENROUTER_BASE_URL", ProviderRegistry.OpenRouter.AddressSetting.EnvironmentVariable);
+            Assert.Equal("ALLY_OPENROUTER_BASE_URL", ProviderRegistry.OpenRouter.AddressSetting!.EnvironmentVariable);
             Assert.Equal("OPENROUTER_API_KEY", ProviderRegistry.OpenRouter.KeySetting!.EnvironmentVariable);
-            Assert.Equal("ALLY_OPENAI_BASE_URL", ProviderRegistry.OpenAI.AddressSetting.EnvironmentVariable);
+            Assert.Equal("ALLY_OPENAI_BASE_URL", ProviderRegistry.OpenAI.AddressSetting!.EnvironmentVariable);
+            Assert.Null(ProviderRegistry.Simple.AddressSetting);
             Assert.Equal("OPENAI_API_KEY", ProviderRegistry.OpenAI.KeySetting!.EnvironmentVariable);
             foreach (ProviderDescriptor provider in ProviderRegistry.All)
             {
-                Assert.Contains(provider.AddressSetting, provider.Settings);
+                if (provider.AddressSetting != null) Assert.Contains(provider.AddressSetting, provider.Settings);
                 if (provider.KeySetting != null) Assert.Contains(provider.KeySetting, provider.Settings);
                 Assert.True(provider.KeySetting is null || provider.KeySetting.IsSecret);
             }

@@ -89,16 +89,24 @@ namespace Ally.Async
         private static Exception? Unwrap(AggregateException? ex) => ex is null ? null : ex.InnerExceptions.Count == 1 ? ex.InnerExceptions[0] : ex;
 
         /// <summary>Hands on whatever can be handed on now, without waiting. Called on the owning thread.</summary>
-        public void Flush() => Pump(untilIdle: false);
+        public void Flush() => Pump(int.MaxValue);
 
         /// <summary>
         /// Hands on everything, waiting until every job has finished and gone to its callbacks. Called on
         /// the owning thread; throws <see cref="OperationCanceledException"/> when the command is stopped.
         /// </summary>
-        public void WaitAll() => Pump(untilIdle: true);
+        public void WaitAll() => Pump(0);
+
+        /// <summary>
+        /// Hands on what it can, waiting until fewer than <paramref name="maxPending"/> jobs are left: a
+        /// producer faster than its jobs waits here, so what is queued (and its memory) stays bounded.
+        /// Called on the owning thread; throws <see cref="OperationCanceledException"/> when the command is stopped.
+        /// </summary>
+        public void WaitForRoom(int maxPending) => Pump(Math.Max(maxPending, 1) - 1);
 
         [MethodImpl(HotPath.Optimize)]
-        private void Pump(bool untilIdle)
+        /// <summary>Hands on messages; with none waiting, returns once at most <paramref name="pendingAllowed"/> jobs are left, else sleeps.</summary>
+        private void Pump(int pendingAllowed)
         {
             while (true)
             {
@@ -106,7 +114,7 @@ namespace Ally.Async
                 {
                     while (_inbox.Count == 0)
                     {
-                        if (!untilIdle || _order.Count == 0) return;
+                        if (_order.Count <= pendingAllowed) return;
                         _stop.ThrowIfCancellationRequested();
                         // Sleep at once, without spinning: on a small machine a spinning pipeline thread takes
                         // the core the worker and the server need. A message or a job's end marker wakes it.

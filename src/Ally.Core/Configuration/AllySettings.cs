@@ -18,16 +18,26 @@ namespace Ally.Configuration
         public const int MaxModelNameLength = 256;
 
         /// <summary>The chat provider.</summary>
-        public static readonly Setting<ProviderDescriptor> Provider = new Setting<ProviderDescriptor>(
-            "Provider", "ALLY_PROVIDER", "provider.name", "The chat provider.", ProviderRegistry.Default,
-            ParseProvider, Messages.KnownProviders(ProviderRegistry.Names), convert: value => ParseProvider(Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim() ?? string.Empty),
-            errorId: ErrorIds.UnknownProvider);
+        public static readonly Setting<ProviderDescriptor> Provider = ProviderSetting(
+            "Provider", "ALLY_PROVIDER", "provider.name", "The chat provider.", ProviderRegistry.Default, ProviderCapabilities.Chat);
 
         /// <summary>The chat model; unset means the provider's default.</summary>
         public static readonly Setting<string?> Model = new Setting<string?>(
             "Model", "ALLY_MODEL", "provider.model", "The chat model (default: the provider's).", null,
             text => text.Length > MaxModelNameLength ? ParseResult<string?>.Fail(Messages.NameTooLong(text.Length, MaxModelNameLength)) : ParseResult<string?>.Ok(text),
             Messages.InvalidModelNameRemedy, errorId: ErrorIds.InvalidModelName);
+
+        /// <summary>The embedding provider (set by -Provider of the embedding cmdlets).</summary>
+        public static readonly Setting<ProviderDescriptor> EmbeddingProvider = ProviderSetting(
+            "EmbeddingProvider", "ALLY_EMBEDDING_PROVIDER", "embeddings.provider", "The embedding provider.", ProviderRegistry.Simple,
+            ProviderCapabilities.Embeddings, parameterName: "Provider");
+
+        /// <summary>The embedding model (set by -Model of the embedding cmdlets); unset means the provider's default.</summary>
+        public static readonly Setting<string?> EmbeddingModel = new Setting<string?>(
+            "EmbeddingModel", "ALLY_EMBEDDING_MODEL", "embeddings.model", "The embedding model (default: the provider's).", null,
+            text => text.Length > MaxModelNameLength ? ParseResult<string?>.Fail(Messages.NameTooLong(text.Length, MaxModelNameLength)) : ParseResult<string?>.Ok(text),
+            Messages.InvalidModelNameRemedy, errorId: ErrorIds.InvalidModelName)
+        { ParameterName = "Model" };
 
         /// <summary>Ollama's address, parsed as Ollama parses OLLAMA_HOST.</summary>
         public static readonly Setting<Uri> OllamaHost = new Setting<Uri>(
@@ -105,10 +115,20 @@ namespace Ally.Configuration
         private static Setting<string?> OptionalText(string name, string? variable, string key, string description) =>
             new Setting<string?>(name, variable, key, description, null, text => ParseResult<string?>.Ok(text), string.Empty);
 
-        private static ParseResult<ProviderDescriptor> ParseProvider(string text) =>
-            ProviderRegistry.Find(text) is ProviderDescriptor provider
-                ? ParseResult<ProviderDescriptor>.Ok(provider)
-                : ParseResult<ProviderDescriptor>.Fail(Messages.NotAProvider);
+        /// <summary>A provider setting that accepts the providers able to do <paramref name="needs"/>.</summary>
+        private static Setting<ProviderDescriptor> ProviderSetting(string name, string variable, string key, string description, ProviderDescriptor defaultValue,
+            ProviderCapabilities needs, string? parameterName = null)
+        {
+            ParseResult<ProviderDescriptor> Parse(string text) =>
+                ProviderRegistry.Find(text) is not ProviderDescriptor provider ? ParseResult<ProviderDescriptor>.Fail(Messages.NotAProvider)
+                : provider.Can(needs) ? ParseResult<ProviderDescriptor>.Ok(provider)
+                : ParseResult<ProviderDescriptor>.Fail(Messages.ProviderCannotDo(provider.Name, needs == ProviderCapabilities.Chat ? Messages.ChatTask : Messages.EmbeddingTask));
+            var setting = new Setting<ProviderDescriptor>(name, variable, key, description, defaultValue, Parse,
+                Messages.KnownProviders(ProviderRegistry.With(needs).Select(p => p.Name)),
+                convert: value => Parse(Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim() ?? string.Empty), errorId: ErrorIds.UnknownProvider);
+            if (parameterName != null) setting.ParameterName = parameterName;
+            return setting;
+        }
 
         /// <summary>An absolute http(s) address, normalised to end in '/' so that relative paths land under it.</summary>
         internal static ParseResult<Uri> ParseHttpUrl(string text)
@@ -174,7 +194,7 @@ namespace Ally.Configuration
         /// <summary>Every setting, in display order (for Get-AllyConfiguration).</summary>
         public static IReadOnlyList<Setting> All { get; } = new Setting[]
         {
-            Provider, Model, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, OpenRouterApiKey, OpenAIBaseUrl, OpenAIApiKey,
+            Provider, Model, EmbeddingProvider, EmbeddingModel, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, OpenRouterApiKey, OpenAIBaseUrl, OpenAIApiKey,
             SecretVault, MaxRetry, MaxCost, MaxTokens, Temperature, TimeoutSec, CacheDirectory,
         };
     }

@@ -75,6 +75,15 @@ namespace Ally.Configuration
 
         /// <summary>The setting's name; the cmdlet parameter that sets it has the same name.</summary>
         public string Name { get; }
+
+        /// <summary>The parameter that sets it (usually <see cref="Name"/>; the embedding settings are set by -Provider and -Model).</summary>
+        public string ParameterName
+        {
+            get => _parameterName ?? Name;
+            internal set => _parameterName = value;
+        }
+
+        private string? _parameterName;
         /// <summary>The environment variable that sets it, if any.</summary>
         public string? EnvironmentVariable { get; }
         /// <summary>The key in ally.toml that sets it, if any.</summary>

@@ -23,10 +23,10 @@ namespace Ally.Configuration
         {
             origin = SettingOrigin.Default;
             raw = null!;
-            if (!_values.TryGetValue(setting.Name, out object? value) || value is null) return false;
+            if (!_values.TryGetValue(setting.ParameterName, out object? value) || value is null) return false;
             if (value is string s && s.Trim().Length == 0) return false;
             raw = value;
-            origin = new SettingOrigin(SettingSource.Parameter, "-" + setting.Name);
+            origin = new SettingOrigin(SettingSource.Parameter, "-" + setting.ParameterName);
             return true;
         }
     }

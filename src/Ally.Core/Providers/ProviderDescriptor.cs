@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Configuration;
+using Ally.Embeddings;
 
 namespace Ally.Providers
 {
@@ -107,7 +108,7 @@ namespace Ally.Providers
         /// <summary>Its API key setting (variable and parameter), or null for a provider without keys.</summary>
         public virtual SecretSetting? KeySetting => null;
         /// <summary>The setting that holds its address (OLLAMA_HOST, ALLY_OPENROUTER_BASE_URL, ALLY_OPENAI_BASE_URL).</summary>
-        public abstract Setting<Uri> AddressSetting { get; }
+        public virtual Setting<Uri>? AddressSetting => null;
 
         /// <summary>True when it can do all of <paramref name="capabilities"/>.</summary>
         public bool Can(ProviderCapabilities capabilities) => (Capabilities & capabilities) == capabilities;
@@ -135,7 +136,7 @@ namespace Ally.Providers
         public abstract void CheckOptions(IReadOnlyDictionary<string, object?> options);
 
         /// <summary>A chat client.</summary>
-        public abstract IChatProvider CreateChat(ProviderContext context);
+        public virtual IChatProvider CreateChat(ProviderContext context) => throw new NotSupportedException(Name + " has no chat.");
 
         /// <summary>The provider's model list, for providers with <see cref="ProviderCapabilities.Catalog"/>.</summary>
         public virtual IModelCatalog? CreateCatalog(ProviderContext context) => null;
@@ -150,7 +151,15 @@ namespace Ally.Providers
         public virtual string KeyRemedy(ProviderEndpoint endpoint) => KeySetting?.EnvironmentVariable is string variable ? Messages.KeyRemedy(variable) : string.Empty;
 
         /// <summary>Checks the provider end to end without chatting: reachable, key, model (Test-AllyProvider).</summary>
-        public abstract Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken);
+        public virtual Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken) =>
+            throw new NotSupportedException(Name + " has no server to check.");
+
+        /// <summary>The model New-AllyEmbedding uses when none is given, or null when the provider cannot embed.</summary>
+        public virtual string? DefaultEmbeddingModel => null;
+
+        /// <summary>An embedder for <paramref name="options"/> (only for providers with <see cref="ProviderCapabilities.Embeddings"/>).</summary>
+        public virtual ITextEmbedder CreateEmbedder(ProviderContext context, EmbedderOptions options) =>
+            throw new NotSupportedException(Name + " cannot embed.");
 
         /// <summary>The name.</summary>
         public override string ToString() => Name;

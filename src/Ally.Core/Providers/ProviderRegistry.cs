@@ -4,6 +4,7 @@ using System.Linq;
 using Ally.Providers.Ollama;
 using Ally.Providers.OpenAI;
 using Ally.Providers.OpenRouter;
+using Ally.Providers.Simple;
 
 namespace Ally.Providers
 {
@@ -20,11 +21,14 @@ namespace Ally.Providers
         /// <summary>OpenAI, or any OpenAI-compatible server (llama.cpp, vLLM, LM Studio).</summary>
         public static ProviderDescriptor OpenAI { get; } = new OpenAIProvider();
 
+        /// <summary>The offline hashing embedder (embeddings only; the default embedding provider).</summary>
+        public static ProviderDescriptor Simple { get; } = new SimpleProvider();
+
         /// <summary>The provider used when none is configured.</summary>
         public static ProviderDescriptor Default => Ollama;
 
         /// <summary>Every provider, in display order.</summary>
-        public static IReadOnlyList<ProviderDescriptor> All { get; } = new[] { Ollama, OpenRouter, OpenAI };
+        public static IReadOnlyList<ProviderDescriptor> All { get; } = new[] { Ollama, OpenRouter, OpenAI, Simple };
 
         /// <summary>Every provider's name.</summary>
         public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToList();

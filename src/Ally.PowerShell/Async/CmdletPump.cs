@@ -42,6 +42,9 @@ namespace Ally.PowerShell.Async
         /// <summary>Writes everything, waiting until every job has finished; Ctrl+C stops the wait at once.</summary>
         public void WaitAll() => Stoppable(_pump.WaitAll);
 
+        /// <summary>Writes what it can, waiting until fewer than <paramref name="maxPending"/> jobs are left (bounded memory for a fast producer).</summary>
+        public void WaitForRoom(int maxPending) => Stoppable(() => _pump.WaitForRoom(maxPending));
+
         private void Stoppable(Action pump)
         {
             try

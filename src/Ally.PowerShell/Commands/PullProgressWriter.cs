@@ -7,18 +7,14 @@ namespace Ally.PowerShell.Commands
     /// Writes the progress of one pull on the pipeline thread: a parent record for the model and one
     /// child record per layer (bytes so far, percent only when the size is known). A record is
     /// rewritten only when what it shows changes, and <see cref="Complete"/> ends every record
-    /// that was started, children first — also after Ctrl+C, when PowerShell refuses the cmdlet's
-    /// own writes: the records then go to the host directly, under the same source id.
+    /// that was started, children first — also after Ctrl+C (see <see cref="HostProgress"/>).
     /// </summary>
     internal sealed class PullProgressWriter
     {
         /// <summary>The pull's own activity; layers are this plus their index.</summary>
         public const int ActivityId = 1;
 
-        // A source id of our own (high bits "Ally"), so the host can match the final records to the
-        // earlier ones when they have to bypass the stopped pipeline.
-        private static long s_lastSourceId = 0x416C6C79L << 32;
-        private readonly long _sourceId = System.Threading.Interlocked.Increment(ref s_lastSourceId);
+        private readonly long _sourceId = HostProgress.NewSourceId();
         private readonly PSCmdlet _cmdlet;
         private readonly PullProgress _progress;
         private readonly Dictionary<int, (string Text, int Percent)> _shown = new Dictionary<int, (string, int)>();
@@ -62,15 +58,7 @@ namespace Ally.PowerShell.Commands
                     RecordType = ProgressRecordType.Completed,
                     ParentActivityId = id == ActivityId ? -1 : ActivityId,
                 };
-                try
-                {
-                    _cmdlet.CommandRuntime.WriteProgress(_sourceId, record);
-                }
-                catch (PipelineStoppedException)
-                {
-                    // Ctrl+C: the pipeline takes no more writes, but a bar must not be left behind.
-                    _cmdlet.Host?.UI?.WriteProgress(_sourceId, record);
-                }
+                HostProgress.Write(_cmdlet, _sourceId, record);
             }
             _shown.Clear();
         }

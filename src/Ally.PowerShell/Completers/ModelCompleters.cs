@@ -99,6 +99,28 @@ namespace Ally.PowerShell.Completers
         }
     }
 
+    /// <summary>
+    /// -Model of the embedding cmdlets: for ollama its installed models, for openai OpenAI's embedding
+    /// models, for simple its one model — of -Provider, else of ALLY_EMBEDDING_PROVIDER, else simple.
+    /// </summary>
+    public sealed class EmbeddingModelCompleter : ModelNameCompleter
+    {
+        private static readonly CompletionItem[] OpenAIModels =
+        {
+            new CompletionItem("text-embedding-3-small", "OpenAI, 1536 dimensions (can be shortened with -Dimensions)"),
+            new CompletionItem("text-embedding-3-large", "OpenAI, 3072 dimensions (can be shortened with -Dimensions)"),
+            new CompletionItem("text-embedding-ada-002", "OpenAI, 1536 dimensions"),
+        };
+
+        private protected override IEnumerable<CompletionItem> Items(SettingsResolver settings, CompletionCache cache, IDictionary fakeBoundParameters)
+        {
+            ProviderDescriptor provider = BoundProvider(fakeBoundParameters) ?? settings.Resolve(AllySettings.EmbeddingProvider).Value;
+            if (provider.Can(ProviderCapabilities.InstalledModels)) return ModelsOf(provider, settings, cache);
+            if (provider == ProviderRegistry.OpenAI) return OpenAIModels;
+            return provider.DefaultEmbeddingModel is string only ? new[] { new CompletionItem(only, provider.Name) } : Array.Empty<CompletionItem>();
+        }
+    }
+
     /// <summary>-Name of Get-AllyModel: recommended models with -Recommended, the catalog with -Provider OpenRouter, else installed models.</summary>
     public sealed class ListedModelCompleter : ModelNameCompleter
     {

@@ -30,4 +30,10 @@ namespace Ally.PowerShell.Completers
     {
         private protected override ProviderCapabilities Needs => ProviderCapabilities.InstalledModels | ProviderCapabilities.Catalog;
     }
+
+    /// <summary>Completes -Provider of the embedding cmdlets: the providers that can embed.</summary>
+    public sealed class EmbeddingProviderCompleter : ProviderCompleter
+    {
+        private protected override ProviderCapabilities Needs => ProviderCapabilities.Embeddings;
+    }
 }

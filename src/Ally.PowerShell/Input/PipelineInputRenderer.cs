@@ -8,17 +8,20 @@ namespace Ally.PowerShell.Input
 {
     /// <summary>
     /// Turns piped objects into text for a prompt: strings stay as they are, and lines read by
-    /// Get-Content keep the path of their file (from PSPath, relative to the current folder when inside
-    /// it); each run of other objects is rendered once with Out-String, as the console shows them.
-    /// A file's path is resolved once, however many of its lines come through.
+    /// Get-Content keep the path of their file (see <see cref="SourcePaths"/>); embeddings and search
+    /// results are their text with their file and lines, never their vectors; each run of other
+    /// objects is rendered once with Out-String, as the console shows them.
     /// </summary>
     internal sealed class PipelineInputRenderer
     {
         private readonly PSCmdlet _cmdlet;
-        private string? _lastPsPath;
-        private string? _lastSource;
+        private readonly SourcePaths _paths;
 
-        public PipelineInputRenderer(PSCmdlet cmdlet) => _cmdlet = cmdlet;
+        public PipelineInputRenderer(PSCmdlet cmdlet, SourcePaths? paths = null)
+        {
+            _cmdlet = cmdlet;
+            _paths = paths ?? new SourcePaths(cmdlet);
+        }
 
         /// <summary>Renders <paramref name="input"/> (on the pipeline thread: Out-String runs in the session).</summary>
         public List<InputItem> Render(IReadOnlyList<PSObject> input)
@@ -30,7 +33,15 @@ namespace Ally.PowerShell.Input
                 if (item.BaseObject is string text)
                 {
                     FlushRendered(pending, items);
-                    items.Add(new InputItem(text, SourceOf(item)));
+                    items.Add(new InputItem(text, _paths.SourceOf(item)));
+                }
+                else if (item.BaseObject is EmbeddingSearchResult || item.BaseObject is Embedding)
+                {
+                    // A search result (or an embedded item) is its excerpt, labelled with its file and
+                    // lines; its vector means nothing to a model.
+                    FlushRendered(pending, items);
+                    Embedding found = item.BaseObject as Embedding ?? ((EmbeddingSearchResult)item.BaseObject).Item;
+                    items.Add(new InputItem(found.Text, found.Location));
                 }
                 else
                 {
@@ -51,32 +62,6 @@ namespace Ally.PowerShell.Input
                 if (value.Length > 0) items.Add(new InputItem(value));
             }
             pending.Clear();
-        }
-
-        /// <summary>The file a Get-Content line came from, relative to the current folder when inside it.</summary>
-        private string? SourceOf(PSObject item)
-        {
-            if (!(item.Properties["PSPath"]?.Value is string psPath) || psPath.Length == 0) return null;
-            // Every line of a file carries the same PSPath: resolve it once.
-            if (string.Equals(psPath, _lastPsPath, StringComparison.Ordinal)) return _lastSource;
-            _lastPsPath = psPath;
-            return _lastSource = Resolve(psPath);
-        }
-
-        private string Resolve(string psPath)
-        {
-            string path;
-            try
-            {
-                path = _cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(psPath);
-            }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is PSArgumentException)
-            {
-                return psPath;
-            }
-            string current = _cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
-                + Path.DirectorySeparatorChar;
-            return path.StartsWith(current, StringComparison.Ordinal) ? path.Substring(current.Length) : path;
         }
     }
 }

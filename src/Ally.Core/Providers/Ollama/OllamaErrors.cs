@@ -48,6 +48,11 @@ namespace Ally.Providers.Ollama
                     return new AllyException(ErrorIds.NotOllama, Messages.NotOllama(host, path, body.Message), Messages.NotOllamaRemedy(host), ex);
                 case 404:
                     return new AllyException(ErrorIds.ModelNotFound, text, notFoundRemedy ?? Messages.ModelNotFoundRemedy(model), ex);
+                case 400 or 500 or 501 when body.Message.IndexOf("does not support embeddings", StringComparison.OrdinalIgnoreCase) >= 0:
+                    return new AllyException(ErrorIds.EmbeddingNotSupported, text, Messages.EmbeddingNotSupportedRemedy("ollama"), ex);
+                case 400 when body.Message.IndexOf("exceeds the context length", StringComparison.OrdinalIgnoreCase) >= 0
+                    || body.Message.IndexOf("exceeds maximum context length", StringComparison.OrdinalIgnoreCase) >= 0:
+                    return new AllyException(ErrorIds.InputTooLong, text, Messages.InputTooLongRemedy, ex);
                 case 400:
                     return new AllyException(ErrorIds.InvalidRequest, text, null, ex);
                 case 401:

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Configuration;
+using Ally.Embeddings;
 
 namespace Ally.Providers.Ollama
 {
@@ -20,10 +21,10 @@ namespace Ally.Providers.Ollama
 
         public override string Name => "ollama";
         public override ProviderCapabilities Capabilities =>
-            ProviderCapabilities.Chat | ProviderCapabilities.InstalledModels | ProviderCapabilities.Pull | ProviderCapabilities.Delete;
+            ProviderCapabilities.Chat | ProviderCapabilities.InstalledModels | ProviderCapabilities.Pull | ProviderCapabilities.Delete | ProviderCapabilities.Embeddings;
         public override string DefaultModel => "llama3.1";
         public override IReadOnlyList<Setting> Settings => new Setting[] { AllySettings.OllamaHost };
-        public override Setting<Uri> AddressSetting => AllySettings.OllamaHost;
+        public override Setting<Uri>? AddressSetting => AllySettings.OllamaHost;
 
         public override ProviderEndpoint ResolveEndpoint(SettingsResolver settings)
         {
@@ -45,6 +46,10 @@ namespace Ally.Providers.Ollama
         public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OllamaOptions.Check(options);
 
         public override IChatProvider CreateChat(ProviderContext context) => new OllamaChatProvider(context);
+
+        public override string? DefaultEmbeddingModel => "nomic-embed-text";
+
+        public override ITextEmbedder CreateEmbedder(ProviderContext context, EmbedderOptions options) => new OllamaEmbedder(context, options);
 
         public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
         {

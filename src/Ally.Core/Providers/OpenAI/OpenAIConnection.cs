@@ -94,11 +94,14 @@ namespace Ally.Providers.OpenAI
             }
         }
 
-        /// <summary>GETs <paramref name="path"/> and parses the JSON answer; every failure is an <see cref="AllyException"/>.</summary>
-        public async Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken)
+        /// <summary>GETs <paramref name="path"/> and parses the JSON answer; failures come back as <see cref="AllyException"/>s.</summary>
+        public Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken) => SendJsonAsync(HttpMethod.Get, path, null, null, cancellationToken);
+
+        /// <summary>Sends a request (with a JSON body written by <paramref name="body"/>, or none) and parses the JSON answer; failures come back as <see cref="AllyException"/>s.</summary>
+        public async Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, string? model, CancellationToken cancellationToken)
         {
-            using HttpRequestMessage request = CreateRequest(HttpMethod.Get, path);
-            using HttpResponseMessage response = await SendAsync(request, null, cancellationToken).ConfigureAwait(false);
+            using HttpRequestMessage request = CreateRequest(method, path, body);
+            using HttpResponseMessage response = await SendAsync(request, model, cancellationToken).ConfigureAwait(false);
             try
             {
                 using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
@@ -128,7 +131,7 @@ namespace Ally.Providers.OpenAI
                 return new AllyException(ErrorIds.ConnectionLost, Messages.ConnectionLost(server, reason), Messages.ConnectionLostRemedy, ex);
             }
             return new AllyException(ErrorIds.ProviderUnreachable, Messages.ProviderUnreachable(server, reason),
-                Messages.ProviderUnreachableRemedy(Context.Provider.AddressSetting.EnvironmentVariable!), ex);
+                Messages.ProviderUnreachableRemedy(Context.Provider.AddressSetting!.EnvironmentVariable!), ex);
         }
     }
 }

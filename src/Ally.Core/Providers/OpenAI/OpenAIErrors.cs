@@ -67,13 +67,13 @@ namespace Ally.Providers.OpenAI
                     ex = new AllyException(ErrorIds.RateLimited, text, Messages.RateLimitedRemedy(provider));
                     break;
                 case 502:
-                    ex = new AllyException(ErrorIds.UpstreamError, text, structured ? Messages.UpstreamRemedy : Messages.GatewayRemedy(context.Provider.AddressSetting.EnvironmentVariable!));
+                    ex = new AllyException(ErrorIds.UpstreamError, text, structured ? Messages.UpstreamRemedy : Messages.GatewayRemedy(context.Provider.AddressSetting!.EnvironmentVariable!));
                     break;
                 case 503:
                     ex = new AllyException(ErrorIds.ServiceUnavailable, text, Messages.ServiceUnavailableRemedy);
                     break;
                 default:
-                    ex = new AllyException(ErrorIds.ProviderError, text, structured ? Messages.ServerErrorRemedy : Messages.GatewayRemedy(context.Provider.AddressSetting.EnvironmentVariable!));
+                    ex = new AllyException(ErrorIds.ProviderError, text, structured ? Messages.ServerErrorRemedy : Messages.GatewayRemedy(context.Provider.AddressSetting!.EnvironmentVariable!));
                     break;
             }
             if (body.Retryable is bool retryable) ex.IsTransient = retryable;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Configuration;
+using Ally.Embeddings;
 
 namespace Ally.Providers.OpenAI
 {
@@ -16,10 +17,10 @@ namespace Ally.Providers.OpenAI
         private const string OfficialHost = "api.openai.com";
 
         public override string Name => "openai";
-        public override ProviderCapabilities Capabilities => ProviderCapabilities.Chat | ProviderCapabilities.Catalog;
+        public override ProviderCapabilities Capabilities => ProviderCapabilities.Chat | ProviderCapabilities.Catalog | ProviderCapabilities.Embeddings;
         public override string DefaultModel => "gpt-4o-mini";
         public override IReadOnlyList<Setting> Settings => new Setting[] { AllySettings.OpenAIBaseUrl, AllySettings.OpenAIApiKey };
-        public override Setting<Uri> AddressSetting => AllySettings.OpenAIBaseUrl;
+        public override Setting<Uri>? AddressSetting => AllySettings.OpenAIBaseUrl;
         public override SecretSetting KeySetting => AllySettings.OpenAIApiKey;
 
         public override ProviderEndpoint ResolveEndpoint(SettingsResolver settings) => new ProviderEndpoint(settings.Resolve(AllySettings.OpenAIBaseUrl).Value);
@@ -36,6 +37,11 @@ namespace Ally.Providers.OpenAI
         public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OpenAIChatProvider.CheckOptions(options);
 
         public override IChatProvider CreateChat(ProviderContext context) => new OpenAIChatProvider(context);
+
+        public override string? DefaultEmbeddingModel => "text-embedding-3-small";
+
+        public override ITextEmbedder CreateEmbedder(ProviderContext context, EmbedderOptions options) =>
+            new OpenAIEmbedder(context, options, IsOfficial(context.Endpoint));
 
         public override IModelCatalog CreateCatalog(ProviderContext context) => new OpenAICatalog(context);
 

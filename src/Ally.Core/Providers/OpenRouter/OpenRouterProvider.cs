@@ -30,7 +30,7 @@ namespace Ally.Providers.OpenRouter
         {
             AllySettings.OpenRouterBaseUrl, AllySettings.OpenRouterApiKey, AllySettings.OpenRouterReferer, AllySettings.OpenRouterTitle,
         };
-        public override Setting<Uri> AddressSetting => AllySettings.OpenRouterBaseUrl;
+        public override Setting<Uri>? AddressSetting => AllySettings.OpenRouterBaseUrl;
         public override SecretSetting KeySetting => AllySettings.OpenRouterApiKey;
 
         public override ProviderEndpoint ResolveEndpoint(SettingsResolver settings) => new ProviderEndpoint(
