@@ -282,6 +282,74 @@ Describe 'New-AllyEmbedding' {
     }
 }
 
+Describe 'New-AllyEmbedding against a llama.cpp server' {
+    BeforeAll { $script:llama = Start-AllyFakeServer -Flavor LlamaCpp }
+    AfterAll { Stop-AllyFakeServer $llama }
+    BeforeEach {
+        Reset-AllyFakeServer $llama
+        foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $null) }
+        $env:ALLY_OPENAI_BASE_URL = "$($llama.Url)v1"
+    }
+
+    It 'embeds without a key, and fails only the input the server finds too long' {
+        $long = (1..600 | ForEach-Object { "w$_" }) -join ' '
+        $out = 'first text', $long, 'last text' | New-AllyEmbedding -Provider openai -Model any -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.Text | Should -Be @('first text', 'last text')
+        $out[0].Dimensions | Should -Be 4096
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputTooLong*'
+        $errs[0].ErrorDetails.RecommendedAction | Should -BeLike '*-ChunkSize*'
+    }
+}
+
+Describe 'Progress and scale' {
+    BeforeEach {
+        Reset-AllyFakeServer $server
+        foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $null) }
+        $env:OLLAMA_HOST = $server.Url
+    }
+
+    It 'embeds 100,000 piped items in input order' {
+        $count = 0
+        $last = $null
+        1..100000 | ForEach-Object { "item $_" } | New-AllyEmbedding -Dimensions 16 | ForEach-Object {
+            $count++
+            if ($last -and [int]$_.Text.Substring(5) -ne [int]$last.Substring(5) + 1) { throw "out of order at $($_.Text)" }
+            $last = $_.Text
+        }
+        $count | Should -Be 100000
+        $last | Should -Be 'item 100000'
+    }
+
+    It 'shows how many are done and how many per second, and completes the bar, also on Ctrl+C' {
+        Set-AllyFakeBehavior $server @{ responseDelayMs = 150 }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("`$env:OLLAMA_HOST = '$($server.Url)'; Import-Module '$env:ALLY_TEST_MODULE'; 1..64 | ForEach-Object { `"t `$_`" } | New-AllyEmbedding -Provider ollama -BatchSize 4 -ThrottleLimit 2 | Out-Null")
+            $null = $ps.Invoke()
+            $records = @($ps.Streams.Progress)
+            $records.Count | Should -BeGreaterThan 1
+            $records[0].Activity | Should -Be 'Embedding with ollama nomic-embed-text'
+            $records[0].StatusDescription | Should -Match '^\d[\d,]* embedded, [\d,]+ per second$'
+            $records[-1].RecordType | Should -Be 'Completed'
+        }
+        finally { $ps.Dispose() }
+
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("`$env:OLLAMA_HOST = '$($server.Url)'; Import-Module '$env:ALLY_TEST_MODULE'; 1..400 | ForEach-Object { `"t `$_`" } | New-AllyEmbedding -Provider ollama -BatchSize 4 -ThrottleLimit 2 | Out-Null")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($ps.Streams.Progress.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $ps.Streams.Progress.Count | Should -BeGreaterThan 0
+            $ps.Stop()
+            $async.IsCompleted | Should -BeTrue
+            @($ps.Streams.Progress)[-1].RecordType | Should -Be 'Completed'
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
 Describe 'Search-AllyEmbedding' {
     BeforeEach {
         Reset-AllyFakeServer $server

@@ -14,7 +14,8 @@ namespace Ally.PowerShell.Commands
         private readonly string _activity;
         private readonly long _sourceId = HostProgress.NewSourceId();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastShown = long.MinValue;
+        // The first record after a quarter of a second: work that is over by then shows no bar at all.
+        private long _lastShown;
         private bool _started;
 
         public CountProgress(PSCmdlet cmdlet, string activity)

@@ -50,7 +50,9 @@ namespace Ally.Providers.OpenAI
                     json.WriteEndObject();
                 }, Model, cancellationToken).ConfigureAwait(false);
             }
-            catch (AllyException ex) when (ex.Id == ErrorIds.ContextLengthExceeded)
+            catch (AllyException ex) when (ex.Id == ErrorIds.ContextLengthExceeded
+                // llama.cpp's server: an input over its batch size fails the request with a 500.
+                || ex.ServerMessage?.IndexOf("too large to process", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 throw new AllyException(ErrorIds.InputTooLong, ex.Problem, Messages.InputTooLongRemedy, ex) { ServerMessage = ex.ServerMessage, StatusCode = ex.StatusCode };
             }
