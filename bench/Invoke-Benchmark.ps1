@@ -57,7 +57,8 @@ if (-not $NoBuild) {
 
 Import-Module (Join-Path $root 'tests/FakeServer.psm1') -Force
 $server = Start-AllyFakeServer
-$results = [System.Collections.Generic.List[object]]::new()
+Import-Module (Join-Path $PSScriptRoot 'BenchTools.psm1') -Force
+$results = Initialize-Bench -Rounds $Rounds
 $key = 'sk-or-v1-ally-fake-key-0123456789abcdef0123456789abcdef'  # the fake's default account key
 $process = [System.Diagnostics.Process]::GetCurrentProcess()
 
@@ -70,47 +71,6 @@ function Invoke-Child([string] $Script) {
     $values = @{}
     foreach ($pair in $line.Substring(7).Split(' ')) { $name, $value = $pair.Split('='); $values[$name] = [double]$value }
     $values
-}
-
-# Runs each side once per round, rotating which goes first; a side returns a hashtable of figures.
-function Measure-Sides([System.Collections.Specialized.OrderedDictionary] $Sides) {
-    $names = @($Sides.Keys)
-    $figures = @{}
-    foreach ($name in $names) { $figures[$name] = [System.Collections.Generic.List[hashtable]]::new() }
-    for ($round = 0; $round -lt $Rounds; $round++) {
-        for ($i = 0; $i -lt $names.Count; $i++) {
-            $name = $names[($i + $round) % $names.Count]
-            $figures[$name].Add((& $Sides[$name]))
-        }
-    }
-    $figures
-}
-
-function Get-Stat([System.Collections.Generic.List[hashtable]] $Runs, [string] $Figure) {
-    $values = @($Runs | ForEach-Object { $_[$Figure] }) | Sort-Object
-    [pscustomobject]@{ Median = $values[[int][math]::Floor($values.Count / 2)]; Min = $values[0]; Max = $values[-1] }
-}
-
-function Format-Stat($Stat, [string] $Unit, [string] $Format = 'N2') {
-    "{0} {3} ({1}–{2})" -f $Stat.Median.ToString($Format), $Stat.Min.ToString($Format), $Stat.Max.ToString($Format), $Unit
-}
-
-# One row: Ally's figure against a baseline's, with their ratio (and the CPU ratio when both have CPU figures).
-function Add-Row([string] $Measure, $Ally, $Baseline, [string] $BaselineName, [string] $Unit, [string] $Figure = 'Ms', [switch] $Inverse, [string] $Format = 'N2') {
-    $a = Get-Stat $Ally $Figure
-    $b = Get-Stat $Baseline $Figure
-    $ratio = if ($Inverse) { $b.Median / $a.Median } else { $a.Median / $b.Median }
-    $cpu = ''
-    if ($Ally[0].ContainsKey('Cpu') -and $Baseline[0].ContainsKey('Cpu')) {
-        $cpu = '{0:N2}' -f ((Get-Stat $Ally 'Cpu').Median / [math]::Max((Get-Stat $Baseline 'Cpu').Median, 0.0001))
-    }
-    $results.Add([pscustomobject]@{
-            Measure    = $Measure
-            Ally       = (Format-Stat $a $Unit $Format)
-            Baseline   = ('{0} ({1})' -f (Format-Stat $b $Unit $Format), $BaselineName)
-            Ratio      = '{0:N2}' -f $ratio
-            'CPU ratio' = $cpu
-        })
 }
 
 # Times a block of -Requests calls in this process: wall and process CPU per call, in ms.

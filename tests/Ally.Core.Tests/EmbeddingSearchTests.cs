@@ -31,6 +31,20 @@ namespace Ally.Tests
             return dot / Math.Sqrt(na * nb);
         }
 
+        [Theory]
+        [InlineData(20000, 300, 7)]   // large enough to be split across processors
+        [InlineData(50, 13, 50)]      // odd length (a SIMD remainder), every item returned
+        public void LargeAndOddSizedSetsRankExactlyAsAPlainLoopDoes(int count, int dimensions, int wanted)
+        {
+            var rng = new Random(count);
+            var items = Enumerable.Range(0, count).Select(i => Item("t" + i, Enumerable.Range(0, dimensions).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray())).ToList();
+            float[] query = Enumerable.Range(0, dimensions).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var top = EmbeddingSearch.Top(items, query, wanted);
+            var expected = items.Select((e, i) => (i, Score: Cosine(e.Vector, query))).OrderByDescending(x => x.Score).Take(wanted).ToList();
+            Assert.Equal(expected.Select(x => x.i), top.Select(t => t.Index));
+            for (int i = 0; i < top.Count; i++) Assert.Equal(expected[i].Score, top[i].Score, 4);
+        }
+
         [Fact]
         public void TiesGoToTheEarlierItemAndAZeroVectorScoresZero()
         {
@@ -63,6 +77,19 @@ namespace Ally.Tests
             }
             Assert.Equal(values, EmbeddingVectors.FromBase64(Convert.ToBase64String(bytes)));
             Assert.Throws<FormatException>(() => EmbeddingVectors.FromBase64(Convert.ToBase64String(new byte[] { 1, 2, 3 })));
+        }
+
+        [Fact]
+        public void ReadsOllamaEmbeddingsInOnePass()
+        {
+            string body = "{\"model\":\"all-minilm\",\"embeddings\":[[0.5,-0.25,1e-3],[1,2,3]],\"total_duration\":14143917,\"prompt_eval_count\":8}";
+            var vectors = Ally.Providers.Ollama.OllamaEmbedder.ReadEmbeddings(System.Text.Encoding.UTF8.GetBytes(body));
+            Assert.Equal(2, vectors.Count);
+            Assert.Equal(new[] { 0.5f, -0.25f, 1e-3f }, vectors[0]);
+            Assert.Equal(new float[] { 1, 2, 3 }, vectors[1]);
+            Assert.Empty(Ally.Providers.Ollama.OllamaEmbedder.ReadEmbeddings(System.Text.Encoding.UTF8.GetBytes("{\"model\":\"m\",\"embeddings\":[]}")));
+            Assert.ThrowsAny<System.Text.Json.JsonException>(() => Ally.Providers.Ollama.OllamaEmbedder.ReadEmbeddings(System.Text.Encoding.UTF8.GetBytes("{\"model\":\"m\"}")));
+            Assert.ThrowsAny<System.Text.Json.JsonException>(() => Ally.Providers.Ollama.OllamaEmbedder.ReadEmbeddings(System.Text.Encoding.UTF8.GetBytes("{\"embeddings\":[[1,\"x\"]]}")));
         }
     }
 }

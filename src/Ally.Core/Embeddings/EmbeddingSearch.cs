@@ -1,15 +1,17 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics.Tensors;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
 using Ally.Async;
 
 namespace Ally.Embeddings
 {
     /// <summary>
-    /// Ranks a set of embeddings against a query by cosine similarity: one vectorised pass per item
-    /// (<see cref="TensorPrimitives"/>, SIMD), the best <c>top</c> kept in a small heap, so a search
-    /// reads each vector once and never sorts the whole set.
+    /// Ranks a set of embeddings against a query by cosine similarity: one vectorised (SIMD) pass per
+    /// item, the best <c>top</c> kept in a small heap, so a search reads each vector once and never
+    /// sorts the whole set; large sets are scanned on every processor.
     /// </summary>
     public static class EmbeddingSearch
     {
@@ -36,24 +38,81 @@ namespace Ally.Embeddings
         private static string Describe(Embedding item) => item.Provider + " " + item.Model + " (" + item.Dimensions + " dimensions" + (item.UsesTaskPrefix ? ", task prefixes" : string.Empty) + ")";
 
         /// <summary>The <paramref name="top"/> items closest to <paramref name="query"/>, best first, with their scores.</summary>
-        [MethodImpl(HotPath.Optimize)]
+        /// <remarks>
+        /// A large set is split across the processors, each part keeping its own best; a small one is
+        /// scanned on the calling thread. Either way each vector is read once, in one fused pass that
+        /// sums the dot product and the vector's squared length together.
+        /// </remarks>
         public static List<(int Index, double Score)> Top(IReadOnlyList<Embedding> items, float[] query, int top)
         {
             if (top < 1) throw new ArgumentOutOfRangeException(nameof(top));
-            var heap = new MinHeap(Math.Min(top, items.Count));
-            ReadOnlySpan<float> q = query;
-            float queryNorm = TensorPrimitives.Norm(q);
-            for (int i = 0; i < items.Count; i++)
+            foreach (Embedding item in items)
             {
-                float[] vector = items[i].Vector;
-                if (vector.Length != q.Length) throw new AllyException(ErrorIds.IncompatibleEmbeddings, Messages.QueryVectorSize(q.Length, vector.Length), Messages.QueryVectorRemedy);
-                // Cosine: the dot product over both norms; a zero vector (an empty text) scores 0.
-                float dot = TensorPrimitives.Dot(q, vector);
-                float norm = TensorPrimitives.Norm(vector) * queryNorm;
-                double score = norm > 0 ? dot / norm : 0;
-                heap.Offer(i, score);
+                if (item.Vector.Length != query.Length) throw new AllyException(ErrorIds.IncompatibleEmbeddings, Messages.QueryVectorSize(query.Length, item.Vector.Length), Messages.QueryVectorRemedy);
             }
-            return heap.Drain();
+            float queryNorm = (float)Math.Sqrt(Dot(query, query, out _));
+            int parts = (long)items.Count * query.Length >= ParallelFloats ? Math.Min(Environment.ProcessorCount, 8) : 1;
+            if (parts <= 1) return Scan(items, query, queryNorm, 0, items.Count, top).Drain();
+
+            var heaps = new MinHeap[parts];
+            int size = (items.Count + parts - 1) / parts;
+            Parallel.For(0, parts, part =>
+                heaps[part] = Scan(items, query, queryNorm, part * size, Math.Min(items.Count, (part + 1) * size), top));
+            var merged = new MinHeap(Math.Min(top, items.Count));
+            foreach (MinHeap heap in heaps)
+            {
+                foreach ((int index, double score) in heap.Drain()) merged.Offer(index, score);
+            }
+            return merged.Drain();
+        }
+
+        /// <summary>Sets of at least this many numbers are scanned in parallel (below it, starting threads costs more than it saves).</summary>
+        private const long ParallelFloats = 4_000_000;
+
+        [MethodImpl(HotPath.Optimize)]
+        private static MinHeap Scan(IReadOnlyList<Embedding> items, float[] query, float queryNorm, int start, int end, int top)
+        {
+            var heap = new MinHeap(Math.Min(top, Math.Max(end - start, 1)));
+            for (int i = start; i < end; i++)
+            {
+                float dot = Dot(query, items[i].Vector, out float squares);
+                // Cosine: the dot product over both lengths; a zero vector (an empty text) scores 0.
+                float norm = (float)Math.Sqrt(squares) * queryNorm;
+                heap.Offer(i, norm > 0 ? dot / norm : 0);
+            }
+            return heap;
+        }
+
+        /// <summary>The dot product of <paramref name="query"/> and <paramref name="vector"/>, and the vector's squared length, in one SIMD pass.</summary>
+        [MethodImpl(HotPath.Optimize)]
+        private static float Dot(float[] query, float[] vector, out float squares)
+        {
+            ReadOnlySpan<Vector<float>> q = MemoryMarshal.Cast<float, Vector<float>>(query);
+            ReadOnlySpan<Vector<float>> v = MemoryMarshal.Cast<float, Vector<float>>(vector);
+            Vector<float> dot0 = Vector<float>.Zero, dot1 = Vector<float>.Zero, sq0 = Vector<float>.Zero, sq1 = Vector<float>.Zero;
+            int k = 0;
+            for (; k + 1 < v.Length; k += 2)
+            {
+                Vector<float> a = v[k], b = v[k + 1];
+                dot0 += a * q[k];
+                dot1 += b * q[k + 1];
+                sq0 += a * a;
+                sq1 += b * b;
+            }
+            if (k < v.Length)
+            {
+                dot0 += v[k] * q[k];
+                sq0 += v[k] * v[k];
+            }
+            float dot = Vector.Dot(dot0 + dot1, Vector<float>.One);
+            float sq = Vector.Dot(sq0 + sq1, Vector<float>.One);
+            for (int i = v.Length * Vector<float>.Count; i < vector.Length; i++)
+            {
+                dot += vector[i] * query[i];
+                sq += vector[i] * vector[i];
+            }
+            squares = sq;
+            return dot;
         }
 
         /// <summary>The best scores seen so far: the worst of them at the root, replaced by anything better.</summary>

@@ -58,6 +58,26 @@ namespace Ally.Providers.Ollama
         public async Task<JsonDocument?> SendJsonAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, string? model,
             string? notFoundRemedy, CancellationToken cancellationToken)
         {
+            using PooledBuffer buffer = await SendAsync(method, path, body, model, notFoundRemedy, cancellationToken).ConfigureAwait(false);
+            if (buffer.Length == 0) return null;
+            try
+            {
+                // The document keeps no reference to the rented bytes: it copies what it parses.
+                return JsonDocument.Parse(buffer.Span.ToArray());
+            }
+            catch (Exception ex) when (Failure(ex, path, model, cancellationToken, notFoundRemedy: notFoundRemedy) is AllyException failure)
+            {
+                throw failure;
+            }
+        }
+
+        /// <summary>
+        /// Sends a request and returns the whole answer as pooled bytes, for a caller that parses them
+        /// itself (large answers); dispose it when done. Failures come back as <see cref="AllyException"/>s.
+        /// </summary>
+        public async Task<PooledBuffer> SendAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, string? model,
+            string? notFoundRemedy, CancellationToken cancellationToken)
+        {
             try
             {
                 using var request = new HttpRequestMessage(method, path);
@@ -65,11 +85,7 @@ namespace Ally.Providers.Ollama
                 using HttpResponseMessage response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
                     .ConfigureAwait(false);
                 using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                using var buffer = new MemoryStream();
-                await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-                if (buffer.Length == 0) return null;
-                buffer.Position = 0;
-                return JsonDocument.Parse(buffer);
+                return await PooledBuffer.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Failure(ex, path, model, cancellationToken, notFoundRemedy: notFoundRemedy) is AllyException failure)
             {

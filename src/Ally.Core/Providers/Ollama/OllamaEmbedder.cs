@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Ally.Async;
 using Ally.Embeddings;
+using Ally.Http;
 
 namespace Ally.Providers.Ollama
 {
@@ -66,7 +69,7 @@ namespace Ally.Providers.Ollama
 
         public override async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
         {
-            using JsonDocument? answer = await _connection.SendJsonAsync(HttpMethod.Post, "api/embed", json =>
+            using PooledBuffer answer = await _connection.SendAsync(HttpMethod.Post, "api/embed", json =>
             {
                 json.WriteStartObject();
                 json.WriteString("model", Model);
@@ -77,20 +80,54 @@ namespace Ally.Providers.Ollama
                 if (Dimensions is int dimensions) json.WriteNumber("dimensions", dimensions);
                 json.WriteEndObject();
             }, Model, null, cancellationToken).ConfigureAwait(false);
+            List<float[]> vectors;
             try
             {
-                JsonElement embeddings = answer?.RootElement.GetProperty("embeddings") ?? throw new JsonException();
-                var vectors = new float[embeddings.GetArrayLength()][];
-                int i = 0;
-                foreach (JsonElement vector in embeddings.EnumerateArray()) vectors[i++] = EmbeddingVectors.FromJson(vector);
-                if (vectors.Length != texts.Count)
-                    throw new AllyException(ErrorIds.InvalidResponse, Messages.WrongVectorCount("Ollama", texts.Count, vectors.Length), Messages.InvalidResponseRemedy);
-                return vectors;
+                vectors = ReadEmbeddings(answer.Span);
             }
-            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is KeyNotFoundException || ex is FormatException)
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is FormatException)
             {
                 throw new AllyException(ErrorIds.InvalidResponse, Messages.InvalidResponse("Ollama"), Messages.InvalidResponseRemedy, ex);
             }
+            if (vectors.Count != texts.Count)
+                throw new AllyException(ErrorIds.InvalidResponse, Messages.WrongVectorCount("Ollama", texts.Count, vectors.Count), Messages.InvalidResponseRemedy);
+            return vectors.ToArray();
         }
+
+        /// <summary>
+        /// The <c>embeddings</c> of an /api/embed answer, in one forward pass: hundreds of numbers per
+        /// input are read straight into their vectors, without a document in between.
+        /// </summary>
+        [MethodImpl(HotPath.Optimize)]
+        internal static List<float[]> ReadEmbeddings(ReadOnlySpan<byte> json)
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException();
+            List<float[]>? vectors = null;
+            var values = new List<float>(1024);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!reader.ValueTextEquals(EmbeddingsField))
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException();
+                vectors = new List<float[]>();
+                while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    values.Clear();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.Number) values.Add(reader.GetSingle());
+                    if (reader.TokenType != JsonTokenType.EndArray) throw new JsonException();
+                    vectors.Add(values.ToArray());
+                }
+                if (reader.TokenType != JsonTokenType.EndArray) throw new JsonException();
+            }
+            return vectors ?? throw new JsonException("no embeddings");
+        }
+
+        private static readonly byte[] EmbeddingsField = System.Text.Encoding.UTF8.GetBytes("embeddings");
     }
 }
