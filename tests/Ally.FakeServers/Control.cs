@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -73,6 +74,31 @@ internal sealed class Control(BehaviorStore behavior, RequestRecorder recorder, 
     /// <summary>
     /// Reads a control request's JSON body; on failure writes the 400 itself and returns <c>null</c>.
     /// </summary>
+    /// <summary>
+    /// A fake's configuration endpoint: GET answers the configuration, POST applies a JSON object
+    /// (<paramref name="apply"/> returns an error text for a bad field, answered 400) and answers the result.
+    /// </summary>
+    public static void MapConfig(IEndpointRouteBuilder control, string path, RequestDelegate write, Func<JsonElement, string?> apply)
+    {
+        control.MapGet(path, write);
+        control.MapPost(path, async context =>
+        {
+            using var document = await ReadJsonAsync(context).ConfigureAwait(false);
+            if (document is null)
+            {
+                return;
+            }
+
+            if (apply(document.RootElement) is { } error)
+            {
+                await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+                return;
+            }
+
+            await write(context).ConfigureAwait(false);
+        });
+    }
+
     public static async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
     {
         var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);

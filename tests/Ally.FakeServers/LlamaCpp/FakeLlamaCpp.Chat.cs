@@ -47,24 +47,31 @@ internal sealed partial class FakeLlamaCpp
         public string FinishReason => Script.HitTokenLimit ? "length" : HasToolCalls ? "tool_calls" : "stop";
     }
 
+    /// <summary>The request's JSON; null once a body nlohmann::json cannot parse is answered (500 with the parser's text, as the server's exception handler does).</summary>
+    private async Task<JsonDocument?> ReadRequestAsync(HttpContext context)
+    {
+        var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);
+        try
+        {
+            return JsonDocument.Parse(body, FakeJson.DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, ParseErrorMessage(body, ex)).ConfigureAwait(false);
+            return null;
+        }
+    }
+
     private async Task ChatCompletionsAsync(HttpContext context)
     {
         var config = Config;
         var settings = behavior.Current;
-        var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);
-        JsonDocument document;
-        try
+        using var document = await ReadRequestAsync(context).ConfigureAwait(false);
+        if (document is null)
         {
-            document = JsonDocument.Parse(body, FakeJson.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            // nlohmann::json throws; the server's exception handler answers 500 with its text.
-            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, ParseErrorMessage(body, ex)).ConfigureAwait(false);
             return;
         }
 
-        using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

@@ -28,19 +28,12 @@ internal sealed partial class FakeLlamaCpp
             return;
         }
 
-        var body = await RequestRecorder.ReadBodyAsync(context).ConfigureAwait(false);
-        JsonDocument document;
-        try
+        using var document = await ReadRequestAsync(context).ConfigureAwait(false);
+        if (document is null)
         {
-            document = JsonDocument.Parse(body, FakeJson.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, ParseErrorMessage(body, ex)).ConfigureAwait(false);
             return;
         }
 
-        using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("input", out var input))

@@ -99,23 +99,7 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
 
     public void MapControl(IEndpointRouteBuilder control)
     {
-        control.MapGet("/llamacpp/config", WriteConfigAsync);
-        control.MapPost("/llamacpp/config", async context =>
-        {
-            using var document = await Control.ReadJsonAsync(context).ConfigureAwait(false);
-            if (document is null)
-            {
-                return;
-            }
-
-            if (ApplyConfig(document.RootElement) is { } error)
-            {
-                await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
-                return;
-            }
-
-            await WriteConfigAsync(context).ConfigureAwait(false);
-        });
+        Control.MapConfig(control, "/llamacpp/config", WriteConfigAsync, ApplyConfig);
     }
 
     public void Reset()

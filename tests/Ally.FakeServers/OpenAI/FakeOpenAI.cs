@@ -78,23 +78,7 @@ internal sealed partial class FakeOpenAI(BehaviorStore behavior, CancellationTok
 
     public void MapControl(IEndpointRouteBuilder control)
     {
-        control.MapGet("/openai/config", WriteConfigAsync);
-        control.MapPost("/openai/config", async context =>
-        {
-            using var document = await Control.ReadJsonAsync(context).ConfigureAwait(false);
-            if (document is null)
-            {
-                return;
-            }
-
-            if (ApplyConfig(document.RootElement) is { } error)
-            {
-                await FakeJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
-                return;
-            }
-
-            await WriteConfigAsync(context).ConfigureAwait(false);
-        });
+        Control.MapConfig(control, "/openai/config", WriteConfigAsync, ApplyConfig);
     }
 
     public void Reset()
