@@ -29,5 +29,7 @@ namespace Ally
         InvalidData,
         /// <summary>The provider reported a failure of its own.</summary>
         ProviderError,
+        /// <summary>The server could not be trusted (its certificate chain ends at an unknown authority).</summary>
+        SecurityError,
     }
 }

@@ -14,6 +14,8 @@ namespace Ally
         public Uri Endpoint { get; }
         /// <summary>True when every check passed.</summary>
         public bool Success => Reachable && KeyValid != false && ModelAvailable != false && Problems.Count == 0;
+        /// <summary>The proxy the requests went through: its address (password masked), "none (direct)", or "system: &lt;address&gt;".</summary>
+        public string? Proxy { get; internal set; }
         /// <summary>True when the server answered.</summary>
         public bool Reachable { get; internal set; }
         /// <summary>The server's version (Ollama).</summary>

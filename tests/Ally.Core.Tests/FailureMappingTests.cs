@@ -153,7 +153,7 @@ namespace Ally.Tests
         [MemberData(nameof(ConnectionFailures))]
         public void OnlyServersThatCannotBeReachedAreUnreachable(Exception failure, bool lost)
         {
-            AllyException ollama = OllamaConnection.For(Host).Failure(failure, "api/chat", "m", CancellationToken.None)!;
+            AllyException ollama = OllamaConnection.For(Host, Ally.Http.NetworkSettings.Default).Failure(failure, "api/chat", "m", CancellationToken.None)!;
             Assert.Equal(lost ? "ConnectionLost" : "OllamaUnreachable", ollama.ErrorId);
             Assert.Equal(AllyErrorCategory.ConnectionError, ollama.Category);
             Assert.Equal(lost, ollama.IsTransient);
@@ -173,8 +173,8 @@ namespace Ally.Tests
         {
             using var cts = new CancellationTokenSource();
             cts.Cancel();
-            Assert.Null(OllamaConnection.For(Host).Failure(new OperationCanceledException(), "api/chat", "m", cts.Token));
-            Assert.Null(OllamaConnection.For(Host).Failure(new HttpRequestException("aborted"), "api/chat", "m", cts.Token));
+            Assert.Null(OllamaConnection.For(Host, Ally.Http.NetworkSettings.Default).Failure(new OperationCanceledException(), "api/chat", "m", cts.Token));
+            Assert.Null(OllamaConnection.For(Host, Ally.Http.NetworkSettings.Default).Failure(new HttpRequestException("aborted"), "api/chat", "m", cts.Token));
         }
 
         [Fact]

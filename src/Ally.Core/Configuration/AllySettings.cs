@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Ally.Http;
 using Ally.Providers;
 
 namespace Ally.Configuration
@@ -109,6 +110,15 @@ namespace Ally.Configuration
         public static readonly Setting<string?> CacheDirectory = OptionalText(
             "CacheDirectory", "ALLY_CACHE_DIR", "cache.directory", "Where Ally keeps its caches.");
 
+        /// <summary>The proxy for Ally's requests: an http(s) address (user:password@ allowed, never shown), 'none', or unset for the system's.</summary>
+        public static readonly Setting<ProxyChoice> Proxy = new Setting<ProxyChoice>(
+            "Proxy", "ALLY_PROXY", "network.proxy", Messages.ProxyDescription, ProxyChoice.System, ProxyChoice.Parse, Messages.ProxyRemedy)
+        { MaskText = ProxyChoice.Mask };
+
+        /// <summary>A PEM file of CA certificates trusted for Ally's requests besides the system's (never instead of them).</summary>
+        public static readonly Setting<CaBundle?> CaBundle = new FileSetting<CaBundle?>(
+            "CaBundle", "ALLY_CA_BUNDLE", "network.ca_bundle", Messages.CaBundleDescription, null, Http.CaBundle.Load, Messages.CaBundleRemedy);
+
         private static Setting<string> TextSetting(string name, string? variable, string key, string description, string defaultValue) =>
             new Setting<string>(name, variable, key, description, defaultValue, text => ParseResult<string>.Ok(text), string.Empty);
 
@@ -195,7 +205,7 @@ namespace Ally.Configuration
         public static IReadOnlyList<Setting> All { get; } = new Setting[]
         {
             Provider, Model, EmbeddingProvider, EmbeddingModel, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, OpenRouterApiKey, OpenAIBaseUrl, OpenAIApiKey,
-            SecretVault, MaxRetry, MaxCost, MaxTokens, Temperature, TimeoutSec, CacheDirectory,
+            SecretVault, MaxRetry, MaxCost, MaxTokens, Temperature, TimeoutSec, CacheDirectory, Proxy, CaBundle,
         };
     }
 }

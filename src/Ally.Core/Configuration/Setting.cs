@@ -97,9 +97,12 @@ namespace Ally.Configuration
         /// <summary>True for secrets: their values never appear in messages or listings.</summary>
         public virtual bool IsSecret => false;
 
+        /// <summary>Hides the secret part of a text value in messages (the password of a proxy address), or null to show it as it is.</summary>
+        internal Func<string, string>? MaskText { get; set; }
+
         /// <summary>The error for a value of this setting that cannot be used.</summary>
         internal AllyException Invalid(object? raw, SettingOrigin origin, string why) =>
-            new AllyException(ErrorId, Messages.InvalidSettingValue(IsSecret ? "The value" : raw is string text ? "'" + Messages.Excerpt(text) + "'" : Cap(Messages.DescribeValue(raw)),
+            new AllyException(ErrorId, Messages.InvalidSettingValue(IsSecret ? "The value" : raw is string text ? "'" + Messages.Excerpt(MaskText?.Invoke(text) ?? text) + "'" : Cap(Messages.DescribeValue(raw)),
                 origin.Describe(), why), Remedy);
 
         private static string Cap(string text) => text.Length > 0 ? char.ToUpperInvariant(text[0]) + text.Substring(1) : text;
@@ -163,6 +166,20 @@ namespace Ally.Configuration
             public string Text { get; }
             public ParseResult<T> Result { get; }
         }
+    }
+
+    /// <summary>A setting whose value is read from a file: parsed afresh each time, so a changed file is seen (the parser may keep what it read).</summary>
+    public sealed class FileSetting<T> : Setting<T>
+    {
+        /// <summary>Creates the setting (see <see cref="Setting{T}"/>).</summary>
+        public FileSetting(string name, string? environmentVariable, string? configKey, string description, T defaultValue,
+            Func<string, ParseResult<T>> parseText, string remedy)
+            : base(name, environmentVariable, configKey, description, defaultValue, parseText, remedy)
+        {
+        }
+
+        /// <inheritdoc />
+        protected override bool CacheParsedText => false;
     }
 
     /// <summary>A secret setting (an API key): never shown, never echoed in a message.</summary>

@@ -69,6 +69,21 @@ namespace Ally.Http
             return false;
         }
 
+        /// <summary>
+        /// UntrustedCertificate when <paramref name="ex"/> failed because the certificate chain of
+        /// <paramref name="server"/> ends at a CA that is neither a system root nor in ALLY_CA_BUNDLE
+        /// (what a TLS-inspecting corporate proxy causes); otherwise null.
+        /// </summary>
+        public static AllyException? Untrusted(Exception ex, string server)
+        {
+            for (Exception? cause = ex; cause != null; cause = cause.InnerException)
+            {
+                if (cause is UntrustedCertificateException untrusted)
+                    return new AllyException(ErrorIds.UntrustedCertificate, Messages.UntrustedCertificate(server, untrusted.Detail), Messages.UntrustedCertificateRemedy, ex);
+            }
+            return null;
+        }
+
         public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
     }
 }

@@ -26,11 +26,11 @@ namespace Ally
         private static string CatalogKey(ProviderContext context) =>
             context.Provider.Name + "-models-" + context.Endpoint.BaseAddress.Authority + context.Endpoint.BaseAddress.AbsolutePath;
 
-        /// <summary>Installed Ollama models; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
-        public static IReadOnlyList<CompletionItem> Installed(CompletionCache cache, Uri host, bool fetch = true) =>
+        /// <summary>Installed models of the Ollama server of <paramref name="ollama"/>; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
+        public static IReadOnlyList<CompletionItem> Installed(CompletionCache cache, ProviderContext ollama, bool fetch = true) =>
             fetch
-                ? cache.Get(InstalledKey(host), InstalledTimeToLive, async ct => ToItems(await new OllamaModels(host).ListAsync(ct).ConfigureAwait(false)), MissWait)
-                : cache.Peek(InstalledKey(host));
+                ? cache.Get(InstalledKey(ollama.Endpoint.BaseAddress), InstalledTimeToLive, async ct => ToItems(await new OllamaModels(ollama).ListAsync(ct).ConfigureAwait(false)), MissWait)
+                : cache.Peek(InstalledKey(ollama.Endpoint.BaseAddress));
 
         /// <summary>A hosted provider's catalog; with <paramref name="fetch"/> false, only what is already cached (no request at all).</summary>
         public static IReadOnlyList<CompletionItem> Catalog(CompletionCache cache, ProviderContext context, bool fetch = true) =>
@@ -42,9 +42,9 @@ namespace Ally
                 : Array.Empty<CompletionItem>();
 
         /// <summary>What Install-AllyModel can install: the recommended local models and their sizes, then the installed ones (to update).</summary>
-        public static IReadOnlyList<CompletionItem> Installable(CompletionCache cache, Uri host) =>
+        public static IReadOnlyList<CompletionItem> Installable(CompletionCache cache, ProviderContext ollama) =>
             RecommendedModels.InstallableNames().Select(n => new CompletionItem(n, Messages.RecommendedTooltip(n)))
-                .Concat(Installed(cache, host))
+                .Concat(Installed(cache, ollama))
                 .GroupBy(i => i.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.First())
                 .ToList();
 

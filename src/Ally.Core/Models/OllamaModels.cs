@@ -23,8 +23,8 @@ namespace Ally
         private readonly OllamaConnection _connection;
         private static string ProviderName => Providers.ProviderRegistry.Ollama.Name;
 
-        /// <summary>Model management for the Ollama server at <paramref name="host"/> (normalised, ending in '/').</summary>
-        public OllamaModels(Uri host) => _connection = OllamaConnection.For(host);
+        /// <summary>Model management for the Ollama server of <paramref name="ollama"/> (its address and network settings).</summary>
+        public OllamaModels(Providers.ProviderContext ollama) => _connection = OllamaConnection.For(ollama);
 
         /// <summary>The server's base address.</summary>
         public Uri Host => _connection.Host;

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ally.Configuration;
 using Ally.Embeddings;
+using Ally.Http;
 
 namespace Ally.Providers
 {
@@ -52,11 +53,12 @@ namespace Ally.Providers
     /// <summary>A provider with its endpoint and key resolved: what every connection to it is made from.</summary>
     public sealed class ProviderContext
     {
-        internal ProviderContext(ProviderDescriptor provider, ProviderEndpoint endpoint, ApiKey? key)
+        internal ProviderContext(ProviderDescriptor provider, ProviderEndpoint endpoint, ApiKey? key, NetworkSettings? network = null)
         {
             Provider = provider;
             Endpoint = endpoint;
             Key = key;
+            Network = network ?? NetworkSettings.Default;
         }
 
         /// <summary>The provider.</summary>
@@ -65,6 +67,8 @@ namespace Ally.Providers
         public ProviderEndpoint Endpoint { get; }
         /// <summary>The API key, or null.</summary>
         public ApiKey? Key { get; }
+        /// <summary>How requests reach it: the proxy and the extra CA certificates.</summary>
+        public NetworkSettings Network { get; }
         /// <summary>How messages name the server: Ollama, OpenRouter, OpenAI, or "the server at &lt;url&gt;".</summary>
         public string ServerName => Provider.ServerName(Endpoint);
 
@@ -80,10 +84,11 @@ namespace Ally.Providers
             Func<string, string, System.Security.SecureString?>? readVault, bool requireKey)
         {
             ProviderEndpoint endpoint = provider.ResolveEndpoint(settings);
+            NetworkSettings network = NetworkSettings.Resolve(settings);
             ApiKey? key = provider.KeySetting is SecretSetting keySetting ? ApiKeys.Resolve(keySetting, settings, readVault) : null;
             if (key is null && requireKey && provider.KeySetting != null && provider.RequiresKey(endpoint))
                 throw ApiKeys.Missing(provider.ServerName(endpoint), provider.KeySetting);
-            return new ProviderContext(provider, endpoint, key);
+            return new ProviderContext(provider, endpoint, key, network);
         }
     }
 
@@ -149,6 +154,14 @@ namespace Ally.Providers
 
         /// <summary>What to suggest when the server refuses the key (or wants one).</summary>
         public virtual string KeyRemedy(ProviderEndpoint endpoint) => KeySetting?.EnvironmentVariable is string variable ? Messages.KeyRemedy(variable) : string.Empty;
+
+        /// <summary>A new Test-AllyProvider result for <paramref name="context"/> and <paramref name="model"/>: provider, address, where the key came from, and the proxy its requests use.</summary>
+        protected ProviderStatus NewStatus(ProviderContext context, string model) => new ProviderStatus(Name, context.Endpoint.BaseAddress)
+        {
+            Model = model,
+            KeySource = context.Key?.Source,
+            Proxy = context.Network.DescribeProxy(context.Endpoint.BaseAddress),
+        };
 
         /// <summary>Checks the provider end to end without chatting: reachable, key, model (Test-AllyProvider).</summary>
         public virtual Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken) =>

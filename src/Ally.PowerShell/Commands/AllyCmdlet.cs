@@ -81,10 +81,11 @@ namespace Ally.PowerShell.Commands
             return context;
         }
 
-        /// <summary>Warns about a provider's settings: an odd OLLAMA_HOST, a key given as plain text.</summary>
+        /// <summary>Warns about a provider's settings (an odd OLLAMA_HOST, a key given as plain text) and says which proxy its requests use.</summary>
         private protected void WarnAbout(ProviderContext context)
         {
             foreach (string warning in context.Endpoint.Warnings) WriteWarning(warning);
+            WriteVerbose(Messages.UsingProxy(context.Network.DescribeProxy(context.Endpoint.BaseAddress)));
             if (MyInvocation.BoundParameters.TryGetValue("ApiKey", out object? key) && key is SecureString secure
                 && SecureStringTransformationAttribute.WasPlainText(secure) && context.Provider.KeySetting?.EnvironmentVariable is string variable)
             {

@@ -13,6 +13,11 @@ namespace Ally.PowerShell.Commands
     /// </summary>
     public abstract class AllyModelCmdlet : AllyCmdlet
     {
+        /// <summary>The proxy for this command's requests: http://host:port (user:password@ allowed, never shown), or 'none' for direct connections. Default: ALLY_PROXY, else the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Proxy { get; set; }
+
         private ProviderContext? _ollama;
         private CompletionCache? _cache;
 

@@ -88,7 +88,7 @@ namespace Ally.PowerShell.Commands
         private void WriteInstalled()
         {
             if (SupportedParameter != null) ThrowOnlyFor("-" + nameof(SupportedParameter), ProviderCapabilities.CatalogFilters);
-            var models = new OllamaModels(OllamaHost);
+            var models = new OllamaModels(Ollama);
             IReadOnlyList<ModelInfo> installed = OrStop(() => Await(models.ListAsync(CancellationToken)));
             ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, installed);
             foreach (ModelInfo model in FilterByName(installed, m => m.Name, _names, NoInstalledModel))
@@ -113,7 +113,7 @@ namespace Ally.PowerShell.Commands
 
         private void WriteRunning()
         {
-            IReadOnlyList<RunningModelInfo> running = OrStop(() => Await(new OllamaModels(OllamaHost).ListRunningAsync(CancellationToken)));
+            IReadOnlyList<RunningModelInfo> running = OrStop(() => Await(new OllamaModels(Ollama).ListRunningAsync(CancellationToken)));
             WriteObject(FilterByName(running, m => m.Name, _names,
                 name => new AllyException(ErrorIds.ModelNotLoaded, Messages.NoRunningModel(name), Messages.NoRunningModelRemedy)), true);
         }
@@ -140,7 +140,7 @@ namespace Ally.PowerShell.Commands
             {
                 try
                 {
-                    IReadOnlyList<ModelInfo> installed = Await(new OllamaModels(OllamaHost).ListAsync(CancellationToken));
+                    IReadOnlyList<ModelInfo> installed = Await(new OllamaModels(Ollama).ListAsync(CancellationToken));
                     ModelCompletions.RememberInstalled(CompletionCache, OllamaHost, installed);
                     RecommendedModels.MarkInstalled(picks, installed.Select(m => m.Name).ToList());
                 }

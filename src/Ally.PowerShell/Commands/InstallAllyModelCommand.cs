@@ -69,7 +69,7 @@ namespace Ally.PowerShell.Commands
         private void Pull(string name)
         {
             _pump ??= new CmdletPump(this, CancellationToken, throttleLimit: 1);
-            var models = new OllamaModels(OllamaHost);
+            var models = new OllamaModels(Ollama);
             var progress = new PullProgress(name);
             var writer = new PullProgressWriter(this, progress);
             bool passThru = PassThru;

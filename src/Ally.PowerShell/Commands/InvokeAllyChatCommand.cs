@@ -105,6 +105,11 @@ namespace Ally.PowerShell.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>The proxy for this command's requests: http://host:port (user:password@ allowed, never shown), or 'none' for direct connections. Default: ALLY_PROXY, else the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Proxy { get; set; }
+
         private ChatSettings? _settings;
         private IChatProvider? _provider;
         private RetryPolicy? _retryPolicy;

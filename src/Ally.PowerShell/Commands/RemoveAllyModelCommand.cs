@@ -27,7 +27,7 @@ namespace Ally.PowerShell.Commands
                 if (!ShouldProcess(name, Messages.ShouldProcessRemove)) continue;
                 try
                 {
-                    Await(new OllamaModels(OllamaHost).DeleteAsync(name, CancellationToken));
+                    Await(new OllamaModels(Ollama).DeleteAsync(name, CancellationToken));
                     _removed = true;
                     WriteVerbose($"Removed {name}.");
                 }

@@ -29,6 +29,11 @@ namespace Ally.PowerShell.Commands
         [ValidateNotNull]
         public SecureString? ApiKey { get; set; }
 
+        /// <summary>The proxy for this command's requests: http://host:port (user:password@ allowed, never shown), or 'none' for direct connections. Default: ALLY_PROXY, else the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Proxy { get; set; }
+
         /// <summary>Return only $true or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }

@@ -51,7 +51,7 @@ namespace Ally.PowerShell.Completers
         {
             ProviderContext context = ProviderContext.Resolve(provider, settings, readVault: null, requireKey: false);
             return provider.Can(ProviderCapabilities.InstalledModels)
-                ? ModelCompletions.Installed(cache, context.Endpoint.BaseAddress, fetch)
+                ? ModelCompletions.Installed(cache, context, fetch)
                 : ModelCompletions.Catalog(cache, context, fetch);
         }
 
@@ -145,7 +145,7 @@ namespace Ally.PowerShell.Completers
     public sealed class InstallableModelCompleter : ModelNameCompleter
     {
         private protected override IEnumerable<CompletionItem> Items(SettingsResolver settings, CompletionCache cache, IDictionary fakeBoundParameters) =>
-            ModelCompletions.Installable(cache, ProviderContext.Resolve(ProviderRegistry.Ollama, settings, null, false).Endpoint.BaseAddress);
+            ModelCompletions.Installable(cache, ProviderContext.Resolve(ProviderRegistry.Ollama, settings, null, false));
     }
 
     /// <summary>-SupportedParameter of Get-AllyModel: OpenRouter's request-parameter vocabulary.</summary>

@@ -25,7 +25,7 @@ namespace Ally.Providers.Ollama
         public OllamaChatProvider(ProviderContext context)
         {
             Name = context.Provider.Name;
-            _connection = OllamaConnection.For(context.Endpoint.BaseAddress);
+            _connection = OllamaConnection.For(context);
         }
 
         public string Name { get; }

@@ -32,14 +32,18 @@ namespace Ally.Providers.Ollama
         // assembly with the connection, on every session's first chat.
         private OllamaApiClient? _client;
 
-        private OllamaConnection(Uri host)
+        private OllamaConnection(Uri host, NetworkSettings network)
         {
             Host = host;
-            Http = AllyHttp.For("ollama", host, inner => new OllamaErrorHandler(inner));
+            Http = AllyHttp.For("ollama", host, network, inner => new OllamaErrorHandler(inner));
         }
 
-        /// <summary>The session's connection to the server at <paramref name="host"/> (normalised, ending in '/').</summary>
-        public static OllamaConnection For(Uri host) => Connections.GetOrAdd(host.AbsoluteUri, _ => new OllamaConnection(host));
+        /// <summary>The session's connection to the Ollama server of <paramref name="context"/> (its address, normalised to end in '/', and network settings).</summary>
+        public static OllamaConnection For(ProviderContext context) => For(context.Endpoint.BaseAddress, context.Network);
+
+        /// <summary>The session's connection to the server at <paramref name="host"/> (normalised, ending in '/') through <paramref name="network"/>.</summary>
+        internal static OllamaConnection For(Uri host, NetworkSettings network) =>
+            Connections.GetOrAdd(host.AbsoluteUri + " " + network.Key, _ => new OllamaConnection(host, network));
 
         /// <summary>The server's base address.</summary>
         public Uri Host { get; }
@@ -189,6 +193,7 @@ namespace Ally.Providers.Ollama
         /// </summary>
         public AllyException ConnectionFailure(Exception ex)
         {
+            if (HttpFailures.Untrusted(ex, Messages.WithAddress("Ollama", Host)) is AllyException untrusted) return untrusted;
             string reason = HttpFailures.Reason(ex);
             if (!HttpFailures.IsUnreachable(ex))
             {

@@ -27,7 +27,7 @@ namespace Ally.Providers.Ollama
         public OllamaEmbedder(ProviderContext context, EmbedderOptions options)
             : base("ollama", options, new EmbeddingLimits(options.BatchSize ?? DefaultBatchSize, int.MaxValue))
         {
-            _connection = OllamaConnection.For(context.Endpoint.BaseAddress);
+            _connection = OllamaConnection.For(context);
         }
 
         protected override async Task<int?> PrepareCoreAsync(CancellationToken cancellationToken)

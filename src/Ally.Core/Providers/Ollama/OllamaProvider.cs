@@ -53,17 +53,16 @@ namespace Ally.Providers.Ollama
 
         public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
         {
-            Uri host = context.Endpoint.BaseAddress;
-            var status = new ProviderStatus(Name, host) { Model = model };
+            ProviderStatus status = NewStatus(context, model);
             try
             {
-                using (JsonDocument? version = await OllamaConnection.For(host)
+                using (JsonDocument? version = await OllamaConnection.For(context)
                     .SendJsonAsync(HttpMethod.Get, "api/version", null, null, null, cancellationToken).ConfigureAwait(false))
                 {
                     status.Reachable = true;
                     status.Version = version is null ? null : JsonFields.String(version.RootElement, "version");
                 }
-                IReadOnlyList<ModelInfo> installed = await new OllamaModels(host).ListAsync(cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<ModelInfo> installed = await new OllamaModels(context).ListAsync(cancellationToken).ConfigureAwait(false);
                 status.ModelAvailable = installed.Any(m => ModelNames.SameModel(m.Name, model));
                 if (status.ModelAvailable == false) status.AddProblem(Messages.ModelNotInstalled(model) + " " + Messages.ModelNotFoundRemedy(model));
             }

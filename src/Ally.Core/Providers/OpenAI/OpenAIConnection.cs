@@ -25,7 +25,7 @@ namespace Ally.Providers.OpenAI
         public OpenAIConnection(ProviderContext context)
         {
             Context = context;
-            Http = AllyHttp.For("openai", context.Endpoint.BaseAddress);
+            Http = AllyHttp.For("openai", context.Endpoint.BaseAddress, context.Network);
         }
 
         /// <summary>The provider, endpoint and key.</summary>
@@ -124,8 +124,9 @@ namespace Ally.Providers.OpenAI
         /// </summary>
         public AllyException ConnectionFailure(Exception ex)
         {
-            string reason = HttpFailures.Reason(ex);
             string server = Messages.WithAddress(ServerName, BaseAddress);
+            if (HttpFailures.Untrusted(ex, server) is AllyException untrusted) return untrusted;
+            string reason = HttpFailures.Reason(ex);
             if (!HttpFailures.IsUnreachable(ex))
             {
                 return new AllyException(ErrorIds.ConnectionLost, Messages.ConnectionLost(server, reason), Messages.ConnectionLostRemedy, ex);

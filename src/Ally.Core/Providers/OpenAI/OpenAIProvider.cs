@@ -47,7 +47,7 @@ namespace Ally.Providers.OpenAI
 
         public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
         {
-            var status = new ProviderStatus(Name, context.Endpoint.BaseAddress) { Model = model, KeySource = context.Key?.Source };
+            ProviderStatus status = NewStatus(context, model);
             if (MissingCatalogKey(context) is AllyException missing)
             {
                 // Asking OpenAI without a key would only be refused.

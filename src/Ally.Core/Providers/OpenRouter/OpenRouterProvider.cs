@@ -76,7 +76,7 @@ namespace Ally.Providers.OpenRouter
 
         public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
         {
-            var status = new ProviderStatus(Name, context.Endpoint.BaseAddress) { Model = model, KeySource = context.Key?.Source };
+            ProviderStatus status = NewStatus(context, model);
             var connection = new OpenAIConnection(context);
             if (context.Key is null)
             {
