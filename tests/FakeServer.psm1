@@ -88,7 +88,13 @@ function Start-AllyFakeServer {
         [ValidateSet('Ollama', 'LlamaCpp')]
         [string] $Flavor = 'Ollama',
         [ValidateRange(1, 600)]
-        [int] $TimeoutSeconds = 30
+        [int] $TimeoutSeconds = 30,
+        # Serve https with this PKCS#12 file (see New-AllyTestCertificate) and its password.
+        [string] $TlsPfx,
+        [string] $TlsPassword,
+        # Run the loopback forward proxy instead of a fake provider (see Start-AllyFakeProxy).
+        [switch] $Proxy,
+        [string] $ProxyAuth
     )
 
     if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
@@ -105,6 +111,15 @@ function Start-AllyFakeServer {
     if ($Flavor -eq 'LlamaCpp') {
         $startInfo.ArgumentList.Add('--flavor')
         $startInfo.ArgumentList.Add('llamacpp')
+    }
+
+    if ($TlsPfx) {
+        foreach ($a in '--tls-pfx', $TlsPfx, '--tls-password', $TlsPassword) { $startInfo.ArgumentList.Add($a) }
+    }
+
+    if ($Proxy) {
+        $startInfo.ArgumentList.Add('--proxy')
+        if ($ProxyAuth) { foreach ($a in '--proxy-auth', $ProxyAuth) { $startInfo.ArgumentList.Add($a) } }
     }
 
     $startInfo.UseShellExecute = $false
@@ -126,7 +141,7 @@ function Start-AllyFakeServer {
         $line = $lineTask.Result
     }
 
-    if ($null -eq $line -or $line -notmatch '^Listening on (http://127\.0\.0\.1:(\d+)/)$') {
+    if ($null -eq $line -or $line -notmatch '^Listening on (https?://127\.0\.0\.1:(\d+)/)$') {
         $what = if ($null -ne $line) { "unexpected first line '$line'" }
                 elseif ($process.HasExited) { "it exited with code $($process.ExitCode)" }
                 else { "no 'Listening on' line within $TimeoutSeconds s" }
@@ -212,6 +227,8 @@ function Invoke-AllyFakeControl {
         NoProxy    = $true
         TimeoutSec = 30
     }
+    # The harness's own calls to an https fake (its certificate is made by the test itself).
+    if ($uri.Scheme -eq 'https') { $parameters.SkipCertificateCheck = $true }
     if ($HasBody) {
         $parameters.Body = ConvertTo-Json -InputObject $Body -Depth 32 -Compress
         $parameters.ContentType = 'application/json; charset=utf-8'
@@ -644,7 +661,95 @@ function Get-AllyFreePort {
     }
 }
 
+function Start-AllyFakeProxy {
+    <#
+    .SYNOPSIS
+        Starts the loopback forward proxy (plain requests forwarded, CONNECT tunnelled, only to
+        loopback targets); with -Credential 'user:password' it answers 407 without that Basic auth.
+    #>
+    [CmdletBinding()]
+    param([string] $Credential)
+    $server = if ($Credential) { Start-AllyFakeServer -Proxy -ProxyAuth $Credential } else { Start-AllyFakeServer -Proxy }
+    $server.Flavor = 'Proxy'
+    $server
+}
+
+function Get-AllyFakeProxyRequest {
+    <#
+    .SYNOPSIS
+        What reached the proxy: method, target (absolute URL, or host:port for CONNECT), hadCredentials, authorized, status.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [psobject] $Proxy)
+    @(Invoke-RestMethod -Uri "$($Proxy.Url)_proxy/requests" -NoProxy -TimeoutSec 30) | ForEach-Object { $_ }
+}
+
+function Reset-AllyFakeProxy {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [psobject] $Proxy)
+    Invoke-RestMethod -Uri "$($Proxy.Url)_proxy/reset" -Method Post -NoProxy -TimeoutSec 30 | Out-Null
+}
+
+function New-AllyTestCertificate {
+    <#
+    .SYNOPSIS
+        Makes a throw-away CA and a server certificate for 127.0.0.1 and localhost signed by it, in
+        -Directory: ca.pem (the CA, PEM), server.pfx (the server's certificate and key, password
+        -Password). -Expired makes the server certificate's validity end yesterday; -Name replaces
+        the names it is issued for.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [string] $Password = 'ally-test',
+        [string] $CaName = 'Ally Test CA',
+        [switch] $Expired,
+        [string[]] $Name = @('localhost')
+    )
+    $null = New-Item -ItemType Directory -Path $Directory -Force
+    $now = [DateTimeOffset]::UtcNow
+    $caKey = [System.Security.Cryptography.RSA]::Create(2048)
+    $caRequest = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$CaName", $caKey,
+        [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $caRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+    $caRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
+        [System.Security.Cryptography.X509Certificates.X509KeyUsageFlags]'KeyCertSign, CrlSign', $true))
+    $caRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension]::new($caRequest.PublicKey, $false))
+    $ca = $caRequest.CreateSelfSigned($now.AddDays(-2), $now.AddDays(30))
+
+    $key = [System.Security.Cryptography.RSA]::Create(2048)
+    $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$($Name[0])", $key,
+        [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($false, $false, 0, $false))
+    $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
+        [System.Security.Cryptography.X509Certificates.X509KeyUsageFlags]'DigitalSignature, KeyEncipherment', $true))
+    $usages = [System.Security.Cryptography.OidCollection]::new()
+    $null = $usages.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.1'))
+    $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($usages, $false))
+    $san = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+    foreach ($n in $Name) {
+        $ip = $null
+        if ([System.Net.IPAddress]::TryParse($n, [ref]$ip)) { $san.AddIpAddress($ip) } else { $san.AddDnsName($n) }
+    }
+    $request.CertificateExtensions.Add($san.Build())
+    $notAfter = if ($Expired) { $now.AddDays(-1) } else { $now.AddDays(7) }
+    $serial = [byte[]](1..8 | ForEach-Object { Get-Random -Maximum 256 })
+    $serial[0] = $serial[0] -band 0x7f
+    $issued = $request.Create($ca, $now.AddDays(-1 - [int][bool]$Expired), $notAfter, $serial)
+    $server = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($issued, $key)
+
+    $caPem = Join-Path $Directory 'ca.pem'
+    Set-Content -LiteralPath $caPem -Value $ca.ExportCertificatePem() -Encoding ascii
+    $pfx = Join-Path $Directory 'server.pfx'
+    [IO.File]::WriteAllBytes($pfx, $server.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pfx, $Password))
+    [pscustomobject]@{ CaPem = $caPem; Pfx = $pfx; Password = $Password }
+}
+
 Export-ModuleMember -Function @(
+    'Start-AllyFakeProxy'
+    'Get-AllyFakeProxyRequest'
+    'Reset-AllyFakeProxy'
+    'New-AllyTestCertificate'
     'Set-AllyFakeOpenRouter'
     'Get-AllyFakeServerPath'
     'Start-AllyFakeServer'

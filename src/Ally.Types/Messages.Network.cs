@@ -30,6 +30,8 @@ namespace Ally
         public static string UntrustedIssuer(string issuer) => F("it was issued by '{0}', which is not a trusted certificate authority", Excerpt(issuer, 120));
         public static string UntrustedIssuerWithBundle(string issuer, string bundle) =>
             F("it was issued by '{0}', which is neither a trusted certificate authority nor in the CA bundle {1}", Excerpt(issuer, 120), bundle);
+        public static string CertificateNameMismatch(string name) => F("the server's certificate is issued for '{0}', not for the address Ally connected to", Excerpt(name, 120));
+        public static string CertificateInvalid(string faults) => F("the server's certificate chain is not valid: {0}", faults);
         public const string UntrustedCertificateRemedy =
             "If your network inspects TLS with its own certificate authority, add that CA: $env:ALLY_CA_BUNDLE = '/path/to/corp-ca.pem' (a PEM file), or network.ca_bundle in ally.toml. Ally has no switch to turn certificate checks off.";
     }

@@ -23,9 +23,11 @@ using Microsoft.Extensions.Logging;
 namespace Ally.FakeServers;
 
 /// <summary>
-/// Entry point: <c>dotnet Ally.FakeServers.dll [--flavor ollama|llamacpp] [--port N] [--ignore-stdin]</c>.
-/// Binds 127.0.0.1 only, prints exactly one line <c>Listening on http://127.0.0.1:PORT/</c> and runs
-/// until stdin reaches EOF (the test harness closes it, or dies), SIGTERM or Ctrl+C.
+/// Entry point: <c>dotnet Ally.FakeServers.dll [--flavor ollama|llamacpp] [--port N] [--ignore-stdin]
+/// [--tls-pfx FILE --tls-password TEXT] | --proxy [--proxy-auth USER:PASSWORD]</c>.
+/// Binds 127.0.0.1 only, prints exactly one line <c>Listening on http://127.0.0.1:PORT/</c> (https
+/// with <c>--tls-pfx</c>; <c>--proxy</c> runs <see cref="Proxy.FakeProxy"/> instead of a fake
+/// provider) and runs until stdin reaches EOF (the test harness closes it, or dies), SIGTERM or Ctrl+C.
 /// </summary>
 internal static class Program
 {
@@ -44,10 +46,15 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (!TryParseArguments(args, out var port, out var watchStdin, out var flavor, out var usage))
+        if (!TryParseArguments(args, out var port, out var watchStdin, out var flavor, out var network, out var usage))
         {
             await Console.Error.WriteLineAsync(usage).ConfigureAwait(false);
             return 2;
+        }
+
+        if (network.Proxy)
+        {
+            return await RunProxyAsync(port, network.ProxyAuth, watchStdin).ConfigureAwait(false);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -65,7 +72,13 @@ internal static class Program
         {
             kestrel.AddServerHeader = false;
             // Loopback only: the fake must never be reachable from another machine.
-            kestrel.Listen(IPAddress.Loopback, port);
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                if (network.TlsPfx is not null)
+                {
+                    listen.UseHttps(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(network.TlsPfx, network.TlsPassword));
+                }
+            });
             // Embedding batches can be large; a fake should not impose limits the real server lacks.
             kestrel.Limits.MaxRequestBodySize = null;
             // Slow readers (a PowerShell pipeline rendering each token) must not be cut off by Kestrel.
@@ -151,7 +164,7 @@ internal static class Program
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var boundPort = new Uri(address).Port;
-        Console.Out.WriteLine($"Listening on http://127.0.0.1:{boundPort.ToString(CultureInfo.InvariantCulture)}/");
+        Console.Out.WriteLine($"Listening on {(network.TlsPfx is null ? "http" : "https")}://127.0.0.1:{boundPort.ToString(CultureInfo.InvariantCulture)}/");
         Console.Out.Flush();
 
         if (watchStdin)
@@ -162,6 +175,61 @@ internal static class Program
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>Runs the loopback forward proxy until stdin closes (or Ctrl+C).</summary>
+    private static async Task<int> RunProxyAsync(int port, string? credentials, bool watchStdin)
+    {
+        using var stopping = new System.Threading.CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stopping.Cancel();
+        };
+        var proxy = new Proxy.FakeProxy(port, credentials);
+        try
+        {
+            proxy.Start(stopping.Token);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            await Console.Error.WriteLineAsync("Ally.FakeServers: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        Console.Out.WriteLine($"Listening on http://127.0.0.1:{proxy.Port.ToString(CultureInfo.InvariantCulture)}/");
+        Console.Out.Flush();
+        if (watchStdin)
+        {
+            try
+            {
+                await using var stdin = Console.OpenStandardInput();
+                var buffer = new byte[256];
+                while (await stdin.ReadAsync(buffer, stopping.Token).ConfigureAwait(false) > 0)
+                {
+                    // Input is ignored; only EOF matters.
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+            }
+        }
+        else
+        {
+            try
+            {
+                await Task.Delay(System.Threading.Timeout.Infinite, stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await stopping.CancelAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>What the network tests ask for: a proxy instead of a fake provider, or TLS.</summary>
+    private sealed record NetworkOptions(bool Proxy, string? ProxyAuth, string? TlsPfx, string? TlsPassword);
 
     /// <summary>
     /// gin's answers for a route that does not exist (404) or exists for other methods (405).
@@ -238,12 +306,13 @@ internal static class Program
         }
     }
 
-    private static bool TryParseArguments(string[] args, out int port, out bool watchStdin, out Flavor flavor, out string usage)
+    private static bool TryParseArguments(string[] args, out int port, out bool watchStdin, out Flavor flavor, out NetworkOptions network, out string usage)
     {
         port = 0;
         watchStdin = true;
         flavor = Flavor.Ollama;
-        usage = "usage: dotnet Ally.FakeServers.dll [--flavor ollama|llamacpp] [--port N] [--ignore-stdin]";
+        network = new NetworkOptions(false, null, null, null);
+        usage = "usage: dotnet Ally.FakeServers.dll [--flavor ollama|llamacpp] [--port N] [--ignore-stdin] [--tls-pfx FILE --tls-password TEXT] | --proxy [--proxy-auth USER:PASSWORD]";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -256,6 +325,18 @@ internal static class Program
                 case "--flavor" when i + 1 < args.Length && args[i + 1].ToLowerInvariant() is "ollama" or "llamacpp":
                     flavor = args[i + 1].ToLowerInvariant() == "llamacpp" ? Flavor.LlamaCpp : Flavor.Ollama;
                     i++;
+                    break;
+                case "--proxy":
+                    network = network with { Proxy = true };
+                    break;
+                case "--proxy-auth" when i + 1 < args.Length:
+                    network = network with { ProxyAuth = args[++i] };
+                    break;
+                case "--tls-pfx" when i + 1 < args.Length:
+                    network = network with { TlsPfx = args[++i] };
+                    break;
+                case "--tls-password" when i + 1 < args.Length:
+                    network = network with { TlsPassword = args[++i] };
                     break;
                 case "--ignore-stdin":
                     // For running the fake by hand in the background, where stdin is not a pipe we own.

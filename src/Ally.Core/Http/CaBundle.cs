@@ -149,19 +149,26 @@ namespace Ally.Http
         /// a chain that is untrusted only because of its root (an unknown CA: a TLS-inspecting proxy,
         /// a company CA) fails with <see cref="UntrustedCertificateException"/>, so the failure can say
         /// how to add the CA. Anything else (a wrong name, an expired or malformed chain) is refused
-        /// as the system refuses it.
+        /// as the system refuses it (with a message that says what is wrong).
         /// </summary>
         internal static bool Check(CaBundle? bundle, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
             if (errors == SslPolicyErrors.None) return true;
-            if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null) return false;
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0) return false;
+            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                throw new System.Security.Authentication.AuthenticationException(Messages.CertificateNameMismatch(certificate.GetNameInfo(X509NameType.DnsName, false)));
             if (bundle != null && bundle.Trusts(certificate, chain)) return true;
-            if (chain != null && !OnlyRootUntrusted(chain)) return false;
-            string issuer = chain != null && chain.ChainElements.Count > 0
-                ? chain.ChainElements[chain.ChainElements.Count - 1].Certificate.Subject
-                : certificate.Issuer;
+            if (chain != null && !OnlyRootUntrusted(chain))
+                throw new System.Security.Authentication.AuthenticationException(Messages.CertificateInvalid(string.Join(", ", Faults(chain))));
+            X509Certificate2 last = chain != null && chain.ChainElements.Count > 0 ? chain.ChainElements[chain.ChainElements.Count - 1].Certificate : certificate;
+            // The CA that issued the chain: the top certificate itself when it is self-signed, else its issuer (not sent by the server).
+            string issuer = last.SubjectName.RawData.AsSpan().SequenceEqual(last.IssuerName.RawData) ? last.Subject : last.Issuer;
             throw new UntrustedCertificateException(bundle is null ? Messages.UntrustedIssuer(issuer) : Messages.UntrustedIssuerWithBundle(issuer, bundle.Path));
         }
+
+        /// <summary>The chain's faults by name (NotTimeValid, NotValidForUsage, …).</summary>
+        private static IEnumerable<string> Faults(X509Chain chain) =>
+            chain.ChainStatus.Where(s => s.Status != X509ChainStatusFlags.NoError).Select(s => s.Status.ToString()).Distinct();
 
         /// <summary>True when the chain's faults are all about an unknown root (untrusted or missing).</summary>
         private static bool OnlyRootUntrusted(X509Chain chain)
