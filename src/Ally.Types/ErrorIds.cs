@@ -68,6 +68,8 @@ namespace Ally
         public static readonly AllyErrorId ConnectionLost = new AllyErrorId(nameof(ConnectionLost), AllyErrorCategory.ConnectionError, isTransient: true);
         /// <summary>The server's certificate chain ends at a certificate authority that is not trusted (a TLS-inspecting proxy, a company CA).</summary>
         public static readonly AllyErrorId UntrustedCertificate = new AllyErrorId(nameof(UntrustedCertificate), AllyErrorCategory.SecurityError);
+        /// <summary>The proxy could not be reached, refused the credentials (407) or could not open the tunnel.</summary>
+        public static readonly AllyErrorId ProxyFailed = new AllyErrorId(nameof(ProxyFailed), AllyErrorCategory.ConnectionError);
         /// <summary>OLLAMA_HOST points at a server that is not Ollama (e.g. llama.cpp's).</summary>
         public static readonly AllyErrorId NotOllama = new AllyErrorId(nameof(NotOllama), AllyErrorCategory.ConnectionError);
 

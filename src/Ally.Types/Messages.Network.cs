@@ -24,6 +24,14 @@ namespace Ally
         public const string CaBundleNotPem = "the file holds no PEM certificate ('-----BEGIN CERTIFICATE-----')";
         public static string CaBundleBadCertificate(int index, string reason) => F("certificate {0} of the file cannot be read ({1})", index, Excerpt(reason, 120));
 
+        // A proxy that failed.
+        public static string ProxyFailed(string proxy, string server, string reason) =>
+            F("The proxy {0} could not be used to reach {1} ({2}).", proxy, server, reason);
+        public const string ProxyFailedRemedy =
+            "Check the proxy's address and that it runs (-Proxy, ALLY_PROXY, network.proxy in ally.toml, or HTTPS_PROXY/HTTP_PROXY), and NO_PROXY for servers it cannot reach; ALLY_PROXY = 'none' connects directly.";
+        public const string ProxyAuthenticationRemedy =
+            "The proxy wants credentials Ally did not have or it refused: put them in the proxy address, e.g. $env:ALLY_PROXY = 'http://user:password@proxy.example.com:8080' (percent-encode special characters).";
+
         // A server whose certificate chain is not trusted.
         public static string UntrustedCertificate(string server, string detail) =>
             Cap(F("The certificate chain of {0} is not trusted: {1}.", server, detail));

@@ -70,19 +70,42 @@ namespace Ally.Http
         }
 
         /// <summary>
-        /// UntrustedCertificate when <paramref name="ex"/> failed because the certificate chain of
-        /// <paramref name="server"/> ends at a CA that is neither a system root nor in ALLY_CA_BUNDLE
-        /// (what a TLS-inspecting corporate proxy causes); otherwise null.
+        /// The failures that are the network's, not the server's, for every connection the same way:
+        /// UntrustedCertificate when the certificate chain of <paramref name="server"/> ends at a CA
+        /// that is neither a system root nor in ALLY_CA_BUNDLE (what a TLS-inspecting corporate proxy
+        /// causes); ProxyFailed when the request went through a proxy that could not be reached or
+        /// could not open the tunnel (a 407 included). Otherwise null.
         /// </summary>
-        public static AllyException? Untrusted(Exception ex, string server)
+        /// <param name="ex">What the request threw.</param>
+        /// <param name="network">The network settings the request was sent with.</param>
+        /// <param name="target">The server's address.</param>
+        /// <param name="server">How messages name the server.</param>
+        public static AllyException? Network(Exception ex, NetworkSettings network, Uri target, string server)
         {
+            bool tunnel = false;
+            bool unreachable = false;
             for (Exception? cause = ex; cause != null; cause = cause.InnerException)
             {
                 if (cause is UntrustedCertificateException untrusted)
                     return new AllyException(ErrorIds.UntrustedCertificate, Messages.UntrustedCertificate(server, untrusted.Detail), Messages.UntrustedCertificateRemedy, ex);
+                if (cause is AuthenticationException) return null;
+                tunnel |= IsProxyTunnelError(cause);
+                unreachable |= cause is SocketException;
             }
-            return null;
+            if (!tunnel && !(unreachable && IsUnreachable(ex))) return null;
+            // With a proxy, the connection that failed is the one to the proxy (or the proxy's tunnel).
+            if (network.ProxyFor(target) is not string proxy) return null;
+            return new AllyException(ErrorIds.ProxyFailed, Messages.ProxyFailed(proxy, server, Reason(ex)),
+                Reason(ex).IndexOf("407", StringComparison.Ordinal) >= 0 ? Messages.ProxyAuthenticationRemedy : Messages.ProxyFailedRemedy, ex);
         }
+
+        /// <summary>A 407 answer: a proxy between Ally and the server wants credentials (or refused them).</summary>
+        public static AllyException ProxyRefused(string text, Exception? inner = null) =>
+            new AllyException(ErrorIds.ProxyFailed, text, Messages.ProxyAuthenticationRemedy, inner);
+
+        // HttpRequestException.HttpRequestError (.NET 8 and later) is not part of netstandard2.0.
+        private static bool IsProxyTunnelError(Exception ex) =>
+            ex is HttpRequestException && ex.GetType().GetProperty("HttpRequestError")?.GetValue(ex)?.ToString() == "ProxyTunnelError";
 
         public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
     }

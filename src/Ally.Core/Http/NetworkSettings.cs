@@ -54,31 +54,39 @@ namespace Ally.Http
             return new NetworkSettings(proxy, bundle, noProxy);
         }
 
-        /// <summary>
-        /// The proxy a request to <paramref name="target"/> goes through, as users may see it: the
-        /// masked address (and where it was set), "none (direct)", or "system: &lt;address&gt;".
-        /// </summary>
-        public string DescribeProxy(Uri target)
+        /// <summary>The proxy a request to <paramref name="target"/> goes through (masked, with where it was set), or null for a direct connection.</summary>
+        internal string? ProxyFor(Uri target)
         {
             switch (Proxy.Kind)
             {
                 case ProxyKind.Direct:
-                    return Messages.DirectConnection;
+                    return null;
                 case ProxyKind.Explicit:
-                    return NoProxy.Matches(target) ? Messages.BypassedProxy(Proxy.Display) : Messages.ExplicitProxy(Proxy.Display, ProxyOrigin.Describe());
+                    return NoProxy.Matches(target) ? null : Messages.ExplicitProxy(Proxy.Display, ProxyOrigin.Describe());
                 default:
                     IWebProxy? system = SystemProxy();
                     Uri? used = system is null || system.IsBypassed(target) ? null : system.GetProxy(target);
-                    return used is null || used == target ? Messages.DirectConnection : Messages.SystemProxy(ProxyChoice.Mask(used.GetLeftPart(UriPartial.Authority)));
+                    return used is null || used == target ? null : ProxyChoice.Mask(used.GetLeftPart(UriPartial.Authority));
             }
         }
 
+        /// <summary>
+        /// The proxy a request to <paramref name="target"/> goes through, as users may see it: the
+        /// masked address (and where it was set), "none (direct)", or "system: &lt;address&gt;".
+        /// </summary>
+        public string DescribeProxy(Uri target) =>
+            ProxyFor(target) is string proxy
+                ? Proxy.Kind == ProxyKind.System ? Messages.SystemProxy(proxy) : proxy
+                : Proxy.Kind == ProxyKind.Explicit ? Messages.BypassedProxy(Proxy.Display) : Messages.DirectConnection;
+
         /// <summary>.NET's default proxy (HttpClient.DefaultProxy, which netstandard2.0 does not show), or null.</summary>
+        private static readonly System.Reflection.PropertyInfo? DefaultProxyProperty = typeof(HttpClient).GetProperty("DefaultProxy");
+
         private static IWebProxy? SystemProxy()
         {
             try
             {
-                return typeof(HttpClient).GetProperty("DefaultProxy")?.GetValue(null) as IWebProxy;
+                return DefaultProxyProperty?.GetValue(null) as IWebProxy;
             }
             catch (Exception ex) when (ex is System.Reflection.TargetInvocationException || ex is PlatformNotSupportedException)
             {

@@ -35,6 +35,7 @@ namespace Ally.Providers.Ollama
         private OllamaConnection(Uri host, NetworkSettings network)
         {
             Host = host;
+            Network = network;
             Http = AllyHttp.For("ollama", host, network, inner => new OllamaErrorHandler(inner));
         }
 
@@ -47,6 +48,9 @@ namespace Ally.Providers.Ollama
 
         /// <summary>The server's base address.</summary>
         public Uri Host { get; }
+
+        /// <summary>How requests reach it (proxy, CA bundle).</summary>
+        public NetworkSettings Network { get; }
 
         /// <summary>Ally's HttpClient for the server (no client-wide timeout; errors keep the server's text).</summary>
         public HttpClient Http { get; }
@@ -193,7 +197,7 @@ namespace Ally.Providers.Ollama
         /// </summary>
         public AllyException ConnectionFailure(Exception ex)
         {
-            if (HttpFailures.Untrusted(ex, Messages.WithAddress("Ollama", Host)) is AllyException untrusted) return untrusted;
+            if (HttpFailures.Network(ex, Network, Host, Messages.WithAddress("Ollama", Host)) is AllyException network) return network;
             string reason = HttpFailures.Reason(ex);
             if (!HttpFailures.IsUnreachable(ex))
             {

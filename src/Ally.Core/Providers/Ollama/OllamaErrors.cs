@@ -1,4 +1,5 @@
 using System;
+using Ally.Http;
 
 namespace Ally.Providers.Ollama
 {
@@ -55,6 +56,8 @@ namespace Ally.Providers.Ollama
                     return new AllyException(ErrorIds.InputTooLong, text, Messages.InputTooLongRemedy, ex);
                 case 400:
                     return new AllyException(ErrorIds.InvalidRequest, text, null, ex);
+                case 407:
+                    return HttpFailures.ProxyRefused(text, ex);
                 case 401:
                 case 403:
                     return new AllyException(ErrorIds.AccessDenied, text, Messages.OllamaAccessDeniedRemedy, ex);

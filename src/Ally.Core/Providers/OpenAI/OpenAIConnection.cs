@@ -125,7 +125,7 @@ namespace Ally.Providers.OpenAI
         public AllyException ConnectionFailure(Exception ex)
         {
             string server = Messages.WithAddress(ServerName, BaseAddress);
-            if (HttpFailures.Untrusted(ex, server) is AllyException untrusted) return untrusted;
+            if (HttpFailures.Network(ex, Context.Network, BaseAddress, server) is AllyException network) return network;
             string reason = HttpFailures.Reason(ex);
             if (!HttpFailures.IsUnreachable(ex))
             {

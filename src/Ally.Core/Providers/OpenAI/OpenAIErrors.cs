@@ -45,6 +45,9 @@ namespace Ally.Providers.OpenAI
                         context.Key is null ? Messages.ServerWantsKey(server, body.Message) : Messages.ServerRefusedKey(server, context.Key.Source, body.Message),
                         context.Provider.KeyRemedy(context.Endpoint));
                     break;
+                case 407:
+                    ex = HttpFailures.ProxyRefused(text);
+                    break;
                 case 402:
                     ex = new AllyException(ErrorIds.InsufficientCredits, text, Messages.InsufficientCreditsRemedy);
                     break;
