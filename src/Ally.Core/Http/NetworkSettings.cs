@@ -79,14 +79,14 @@ namespace Ally.Http
                 ? Proxy.Kind == ProxyKind.System ? Messages.SystemProxy(proxy) : proxy
                 : Proxy.Kind == ProxyKind.Explicit ? Messages.BypassedProxy(Proxy.Display) : Messages.DirectConnection;
 
-        /// <summary>.NET's default proxy (HttpClient.DefaultProxy, which netstandard2.0 does not show), or null.</summary>
+        /// <summary>.NET's default proxy (HttpClient.DefaultProxy, which netstandard2.0 does not show; on .NET Framework WebRequest.DefaultWebProxy), or null.</summary>
         private static readonly System.Reflection.PropertyInfo? DefaultProxyProperty = typeof(HttpClient).GetProperty("DefaultProxy");
 
         private static IWebProxy? SystemProxy()
         {
             try
             {
-                return DefaultProxyProperty?.GetValue(null) as IWebProxy;
+                return DefaultProxyProperty is null ? WebRequest.DefaultWebProxy : DefaultProxyProperty.GetValue(null) as IWebProxy;
             }
             catch (Exception ex) when (ex is System.Reflection.TargetInvocationException || ex is PlatformNotSupportedException)
             {
