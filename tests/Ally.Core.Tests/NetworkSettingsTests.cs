@@ -308,6 +308,9 @@ namespace Ally.Tests
 
             NetworkSettings direct = NetworkSettings.Resolve(Resolver(env: new Dictionary<string, string?> { ["ALLY_PROXY"] = "none" }));
             Assert.Null(HttpFailures.Network(refused, direct, new Uri("https://api.example.com/v1/"), "OpenAI"));
+            // A platform message that quotes a proxy address with credentials keeps them out.
+            var quoted = new HttpRequestException("x", new HttpRequestException("The proxy tunnel request to proxy 'http://u:topsecret@127.0.0.1:9/' failed with status code '407'."));
+            Assert.Equal("The proxy tunnel request to proxy 'http://***@127.0.0.1:9/' failed with status code '407'.", HttpFailures.Reason(quoted));
             // A reset after the request went out is the server's connection, not the proxy's.
             var reset = new HttpRequestException("reset", new IOException("reset", new SocketException((int)SocketError.ConnectionReset)));
             Assert.Null(HttpFailures.Network(reset, viaProxy, new Uri("https://api.example.com/v1/"), "OpenAI"));

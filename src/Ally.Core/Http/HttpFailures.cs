@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text.RegularExpressions;
 
 namespace Ally.Http
 {
@@ -27,13 +28,19 @@ namespace Ally.Http
             return null;
         }
 
-        /// <summary>The innermost cause's message, shortened: "Connection refused" says more than "An error occurred while sending the request".</summary>
+        /// <summary>
+        /// The innermost cause's message, shortened: "Connection refused" says more than "An error
+        /// occurred while sending the request". An address with credentials in it (a proxy's, as a
+        /// platform message might quote it) keeps only what follows the '@'.
+        /// </summary>
         public static string Reason(Exception ex)
         {
             Exception cause = ex;
             while (cause.InnerException != null) cause = cause.InnerException;
-            return Messages.Excerpt(cause.Message);
+            return Messages.Excerpt(Credentials.Replace(cause.Message, "$1" + Messages.ProxyPasswordMask + "@"));
         }
+
+        private static readonly Regex Credentials = new Regex(@"\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/@'""]+@", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// True only when the server could not be reached at all: the connection was refused, the name
