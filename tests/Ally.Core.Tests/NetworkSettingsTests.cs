@@ -107,6 +107,19 @@ namespace Ally.Tests
             Assert.DoesNotContain("one", Key("http://a:one@proxy:1").Replace("proxy", string.Empty));
         }
 
+        [Fact]
+        public void HttpClientsAreSharedPerNetworkConfiguration()
+        {
+            var address = new Uri("http://127.0.0.1:11434/");
+            NetworkSettings Network(string? proxy) =>
+                NetworkSettings.Resolve(Resolver(env: new Dictionary<string, string?> { ["ALLY_PROXY"] = proxy }));
+            HttpClient first = AllyHttp.For("ollama", address, Network("http://a:one@proxy.example.com:1"));
+            Assert.Same(first, AllyHttp.For("ollama", address, Network("http://a:one@proxy.example.com:1")));
+            Assert.NotSame(first, AllyHttp.For("ollama", address, Network("http://a:two@proxy.example.com:1")));
+            Assert.NotSame(first, AllyHttp.For("ollama", address, Network("none")));
+            Assert.Same(AllyHttp.For("ollama", address, Network(null)), AllyHttp.For("ollama", address, NetworkSettings.Default));
+        }
+
         [Theory]
         [InlineData("example.com", "http://example.com/", true)]
         [InlineData("example.com", "http://api.example.com/", true)]
