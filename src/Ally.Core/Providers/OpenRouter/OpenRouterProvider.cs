@@ -80,7 +80,7 @@ namespace Ally.Providers.OpenRouter
             var connection = new OpenAIConnection(context);
             if (context.Key is null)
             {
-                if (RequiresKey(context.Endpoint)) status.AddProblem(ApiKeys.Missing(context.ServerName, KeySetting));
+                if (RequiresKey(context.Endpoint)) status.AddProblem(ApiKeys.Missing(context.ServerName, context.KeySetting!));
             }
             else
             {
