@@ -185,8 +185,8 @@ namespace Ally.Providers
         /// <summary>What to suggest when the server does not serve a model.</summary>
         public virtual string ModelUnavailableRemedy(string model, ProviderEndpoint endpoint) => Messages.ModelListRemedy(model, Name);
 
-        /// <summary>What to suggest when the server refuses the key (or wants one).</summary>
-        public virtual string KeyRemedy(ProviderEndpoint endpoint) => KeySetting?.EnvironmentVariable is string variable ? Messages.KeyRemedy(variable) : string.Empty;
+        /// <summary>What to suggest when the server refuses the key (or wants one) that is read from <paramref name="variable"/>.</summary>
+        public virtual string KeyRemedy(ProviderEndpoint endpoint, string variable) => Messages.KeyRemedy(variable);
 
         /// <summary>Checks the provider end to end without chatting: reachable, key, model (Test-AllyProvider).</summary>
         public virtual Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken) =>
