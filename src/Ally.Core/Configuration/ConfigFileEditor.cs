@@ -40,22 +40,24 @@ namespace Ally.Configuration
                 .LastOrDefault(t => string.Equals(ConfigFile.KeyText(t.Name), section, StringComparison.OrdinalIgnoreCase));
             if (home != null)
             {
+                // Blank lines after the section's last key stay after the new one, before the next section.
+                if (home.Items.ChildrenCount > 0 && home.Items.GetChild(home.Items.ChildrenCount - 1) is KeyValueSyntax last
+                    && last.EndOfLineToken?.TrailingTrivia is List<SyntaxTrivia> { Count: > 0 } blank)
+                {
+                    pair.EndOfLineToken!.TrailingTrivia = blank;
+                    last.EndOfLineToken.TrailingTrivia = null;
+                }
                 home.Items.Add(pair);
                 return document.ToString();
             }
 
+            // A new section goes at the very end of the text (after any trailing comments, which the tree keeps with the end of the file).
             string[] parts = section.Split('.');
             var tableName = new KeySyntax(parts[0]);
             foreach (string part in parts.Skip(1)) tableName.DotKeys.Add(new DottedKeyItemSyntax(part));
-            var created = new TableSyntax(tableName);
-            if (text.Trim().Length > 0)
-            {
-                created.OpenBracket!.LeadingTrivia = new List<SyntaxTrivia> { SyntaxFactory.NewLineTrivia() };
-                if (!text.EndsWith("\n", StringComparison.Ordinal)) created.OpenBracket.LeadingTrivia.Insert(0, SyntaxFactory.NewLineTrivia());
-            }
-            created.Items.Add(pair);
-            document.Tables.Add(created);
-            return document.ToString();
+            string newline = text.Contains("\r\n") ? "\r\n" : "\n";
+            string prefix = text.Length == 0 ? string.Empty : text.EndsWith("\n", StringComparison.Ordinal) ? newline : newline + newline;
+            return text + prefix + "[" + tableName.ToString().Trim() + "]" + newline + name + " = " + syntax.ToString().Trim() + newline;
         }
 
         /// <summary>
