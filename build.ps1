@@ -61,6 +61,7 @@ $dependencyFiles = @(
     'Microsoft.Extensions.Logging.Abstractions.dll'
     'Microsoft.Extensions.Primitives.dll'
     'System.Buffers.dll'
+    'System.Collections.Immutable.dll'
     'System.Diagnostics.DiagnosticSource.dll'
     'System.IO.Pipelines.dll'
     'System.Memory.dll'
@@ -71,6 +72,7 @@ $dependencyFiles = @(
     'System.Text.Json.dll'
     'System.Threading.Channels.dll'
     'System.Threading.Tasks.Extensions.dll'
+    'Tomlyn.dll'
 )
 
 function Invoke-Native {

@@ -14,6 +14,12 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 $env:ALLY_TEST_MODULE = (Resolve-Path $ModulePath).Path
+# The suites never read the developer's own ally.toml: an empty config folder, no ALLY_CONFIG.
+$configHome = Join-Path ([IO.Path]::GetTempPath()) "ally-test-config-$PID"
+New-Item -ItemType Directory -Force $configHome | Out-Null
+$env:XDG_CONFIG_HOME = $configHome
+$env:APPDATA = $configHome
+$env:ALLY_CONFIG = $null
 
 $config = New-PesterConfiguration
 $config.Run.Path = @(Get-ChildItem (Join-Path $PSScriptRoot 'Pester') -Filter *.Tests.ps1 | ForEach-Object FullName)

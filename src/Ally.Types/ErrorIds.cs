@@ -59,6 +59,18 @@ namespace Ally
         /// <summary>The SecretManagement vault could not be read.</summary>
         public static readonly AllyErrorId SecretVaultError = new AllyErrorId(nameof(SecretVaultError), AllyErrorCategory.AuthenticationError);
 
+        // ally.toml.
+        /// <summary>An ally.toml file is not valid TOML (the error names the file, line and column).</summary>
+        public static readonly AllyErrorId ConfigFileSyntax = new AllyErrorId(nameof(ConfigFileSyntax), AllyErrorCategory.InvalidData);
+        /// <summary>An ally.toml file holds an API key; keys come from the environment or a vault.</summary>
+        public static readonly AllyErrorId ApiKeyInConfigFile = new AllyErrorId(nameof(ApiKeyInConfigFile), AllyErrorCategory.PermissionDenied);
+        /// <summary>An ally.toml file could not be read or written.</summary>
+        public static readonly AllyErrorId ConfigFileAccess = new AllyErrorId(nameof(ConfigFileAccess), AllyErrorCategory.PermissionDenied);
+        /// <summary>Set-AllyConfiguration was given a key ally.toml does not have.</summary>
+        public static readonly AllyErrorId UnknownConfigKey = new AllyErrorId(nameof(UnknownConfigKey), AllyErrorCategory.InvalidArgument);
+        /// <summary>Test-AllyConfiguration found checks that failed.</summary>
+        public static readonly AllyErrorId ConfigurationInvalid = new AllyErrorId(nameof(ConfigurationInvalid), AllyErrorCategory.InvalidData);
+
         // Connections.
         /// <summary>No Ollama server answered at the address.</summary>
         public static readonly AllyErrorId OllamaUnreachable = new AllyErrorId(nameof(OllamaUnreachable), AllyErrorCategory.ConnectionError);

@@ -129,8 +129,8 @@ namespace Ally
         public static string ServerRefusedKey(string server, string source, string text) => Cap(F("{0} refused the API key from {1} (401: {2}).", server, source, text));
         public static string KeyRemedy(string variable) =>
             F("Give the key the server expects in {0}, with -ApiKey, or in the vault named by ALLY_SECRET_VAULT (secret {0}).", variable);
-        public const string OpenRouterKeyRemedy =
-            "Check the key in OPENROUTER_API_KEY (or -ApiKey, or your vault's secret) and verify it at https://openrouter.ai/settings/keys.";
+        public static string OpenRouterKeyRemedy(string variable) =>
+            F("Check the key in {0} (or -ApiKey, or your vault's secret) and verify it at https://openrouter.ai/settings/keys.", variable);
 
         // Connections.
 

@@ -10,7 +10,7 @@ namespace Ally.Tests
     /// <summary>The error catalogue and the documentation's ERRORS tables (about_Ally) name the same ids with the same categories.</summary>
     public class ErrorCatalogTests
     {
-        private static string RepositoryFile(params string[] parts)
+        internal static string RepositoryFile(params string[] parts)
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             {

@@ -25,5 +25,7 @@ namespace Ally
         public IReadOnlyDictionary<string, object?>? Options { get; set; }
         /// <summary>Whole-request time limit; null or zero means none.</summary>
         public TimeSpan? Timeout { get; set; }
+        /// <summary>Ollama's keep_alive ("10m", "-1", "0"), or null for the server's default.</summary>
+        public string? KeepAlive { get; set; }
     }
 }

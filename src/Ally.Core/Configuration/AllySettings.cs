@@ -106,6 +106,43 @@ namespace Ally.Configuration
                 ? ParseResult<IReadOnlyDictionary<string, object?>?>.Ok(table)
                 : ParseResult<IReadOnlyDictionary<string, object?>?>.Fail(Messages.NotATable));
 
+        /// <summary>The variable the chat provider's API key is read from, instead of the provider's own (ally.toml only).</summary>
+        public static readonly Setting<string?> ApiKeyVariable = VariableName(
+            "ApiKeyEnv", "provider.api_key_env", "The environment variable the chat provider's API key is read from (default: the provider's own).");
+
+        /// <summary>The variable the embedding provider's API key is read from (ally.toml only).</summary>
+        public static readonly Setting<string?> EmbeddingApiKeyVariable = VariableName(
+            "EmbeddingApiKeyEnv", "embeddings.api_key_env", "The environment variable the embedding provider's API key is read from (default: the provider's own).");
+
+        /// <summary>Default Ollama options for every request (ally.toml [ollama.options]); -Options and the single settings below go over them.</summary>
+        public static readonly Setting<IReadOnlyDictionary<string, object?>?> OllamaOptions = new Setting<IReadOnlyDictionary<string, object?>?>(
+            "OllamaOptions", null, "ollama.options", "Default Ollama options for every request (num_ctx, top_p, …); -Options goes over them.", null,
+            _ => ParseResult<IReadOnlyDictionary<string, object?>?>.Fail(Messages.NotATable), Messages.OptionsRemedy,
+            convert: value => value is IReadOnlyDictionary<string, object?> table
+                ? ParseResult<IReadOnlyDictionary<string, object?>?>.Ok(table)
+                : ParseResult<IReadOnlyDictionary<string, object?>?>.Fail(Messages.NotATable));
+
+        /// <summary>Ollama's num_thread option: CPU threads for generation.</summary>
+        public static readonly Setting<int?> OllamaNumThread = OptionalWholeNumber(
+            "NumThread", "OLLAMA_NUM_THREADS", "ollama.num_thread", "CPU threads Ollama uses for a request (its num_thread option).", 1, 1024);
+
+        /// <summary>Ollama's num_gpu option: layers offloaded to the GPU.</summary>
+        public static readonly Setting<int?> OllamaNumGpu = OptionalWholeNumber(
+            "NumGpu", "OLLAMA_GPU_LAYERS", "ollama.num_gpu", "Model layers Ollama offloads to the GPU (its num_gpu option; 0 = CPU only).", 0, 100000);
+
+        /// <summary>Ollama's num_ctx option: the context window to allocate.</summary>
+        public static readonly Setting<int?> OllamaNumCtx = OptionalWholeNumber(
+            "NumCtx", null, "ollama.num_ctx", "The context window Ollama allocates, in tokens (its num_ctx option).", 1, 10_000_000);
+
+        /// <summary>How long Ollama keeps a model loaded after a request.</summary>
+        public static readonly Setting<string?> OllamaKeepAlive = new Setting<string?>(
+            "KeepAlive", null, "ollama.keep_alive", "How long Ollama keeps the model loaded after a request (\"10m\", \"1h\", 0 = unload, -1 = forever).", null,
+            KeepAliveText, Messages.KeepAliveRemedy,
+            convert: value => IsNumber(value) && Convert.ToDouble(value, CultureInfo.InvariantCulture) % 1 == 0
+                ? ParseResult<string?>.Ok(Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture))
+                : value is string text ? KeepAliveText(text) : ParseResult<string?>.Fail(Messages.NotADuration))
+        { ConfigKindOverride = ConfigValueKind.TextOrInteger };
+
         /// <summary>Where Ally keeps its caches (model names for tab completion).</summary>
         public static readonly Setting<string?> CacheDirectory = OptionalText(
             "CacheDirectory", "ALLY_CACHE_DIR", "cache.directory", "Where Ally keeps its caches.");
@@ -118,6 +155,27 @@ namespace Ally.Configuration
         /// <summary>A PEM file of CA certificates trusted for Ally's requests besides the system's (never instead of them).</summary>
         public static readonly Setting<CaBundle?> CaBundle = new FileSetting<CaBundle?>(
             "CaBundle", "ALLY_CA_BUNDLE", "network.ca_bundle", Messages.CaBundleDescription, null, Http.CaBundle.Load, Messages.CaBundleRemedy);
+
+        private static Setting<int?> OptionalWholeNumber(string name, string? variable, string key, string description, int min, int max) =>
+            new Setting<int?>(name, variable, key, description, null,
+                text => Optional(WholeNumber(text, min, max)), Messages.RangeRemedy(min, max), convert: value => Optional(WholeNumber(value, min, max)));
+
+        private static Setting<string?> VariableName(string name, string key, string description) =>
+            new Setting<string?>(name, null, key, description, null,
+                text => IsVariableName(text) ? ParseResult<string?>.Ok(text) : ParseResult<string?>.Fail(Messages.NotAVariableName),
+                Messages.VariableNameRemedy);
+
+        private static bool IsVariableName(string text) =>
+            text.Length > 0 && text.Length <= 256 && !char.IsDigit(text[0]) && text.All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));
+
+        /// <summary>A Go duration as Ollama's keep_alive takes it ("10m", "1h30m", "-1", "0"), or a whole number of seconds.</summary>
+        private static ParseResult<string?> KeepAliveText(string text)
+        {
+            string value = text.Trim();
+            if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)) return ParseResult<string?>.Ok(value);
+            if (System.Text.RegularExpressions.Regex.IsMatch(value, @"^-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")) return ParseResult<string?>.Ok(value);
+            return ParseResult<string?>.Fail(Messages.NotADuration);
+        }
 
         private static Setting<string> TextSetting(string name, string? variable, string key, string description, string defaultValue) =>
             new Setting<string>(name, variable, key, description, defaultValue, text => ParseResult<string>.Ok(text), string.Empty);
@@ -205,7 +263,8 @@ namespace Ally.Configuration
         public static IReadOnlyList<Setting> All { get; } = new Setting[]
         {
             Provider, Model, EmbeddingProvider, EmbeddingModel, OllamaHost, OpenRouterBaseUrl, OpenRouterReferer, OpenRouterTitle, OpenRouterApiKey, OpenAIBaseUrl, OpenAIApiKey,
-            SecretVault, MaxRetry, MaxCost, MaxTokens, Temperature, TimeoutSec, CacheDirectory, Proxy, CaBundle,
+            SecretVault, MaxRetry, MaxCost, MaxTokens, Temperature, TimeoutSec, ApiKeyVariable, EmbeddingApiKeyVariable,
+            OllamaOptions, OllamaNumThread, OllamaNumGpu, OllamaNumCtx, OllamaKeepAlive, CacheDirectory, Proxy, CaBundle,
         };
     }
 }

@@ -28,6 +28,18 @@ namespace Ally.Configuration
             return null;
         }
 
+        /// <summary>
+        /// The key setting to read: the provider's own, or — when ally.toml's api_key_env
+        /// (<paramref name="variable"/>) names another variable — one reading that variable (and the
+        /// vault secret of that name).
+        /// </summary>
+        public static SecretSetting SettingFor(SecretSetting own, SettingsResolver settings, Setting<string?>? variable)
+        {
+            string? name = variable is null ? null : settings.Resolve(variable).Value;
+            if (name is null || string.Equals(name, own.EnvironmentVariable, StringComparison.Ordinal)) return own;
+            return new SecretSetting(own.Name, name, own.Description, Messages.ApiKeyRemedy(name));
+        }
+
         /// <summary>The error for a missing key: one message naming all three ways to provide one.</summary>
         public static AllyException Missing(string providerName, SecretSetting setting) =>
             new AllyException(ErrorIds.ApiKeyRequired, Messages.ApiKeyRequired(providerName), setting.Remedy);

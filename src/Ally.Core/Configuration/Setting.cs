@@ -19,6 +19,23 @@ namespace Ally.Configuration
         Parameter,
     }
 
+    /// <summary>The kind of TOML value an ally.toml key takes.</summary>
+    public enum ConfigValueKind
+    {
+        /// <summary>A string.</summary>
+        Text,
+        /// <summary>An integer.</summary>
+        Integer,
+        /// <summary>An integer or a float.</summary>
+        Number,
+        /// <summary>true or false.</summary>
+        Boolean,
+        /// <summary>A table (or an inline table).</summary>
+        Table,
+        /// <summary>A string or an integer (Ollama's keep_alive: "10m" or -1).</summary>
+        TextOrInteger,
+    }
+
     /// <summary>Where a value came from: the kind of source and its detail (the variable, the file and line).</summary>
     public sealed class SettingOrigin
     {
@@ -96,9 +113,20 @@ namespace Ally.Configuration
         public string Remedy { get; }
         /// <summary>True for secrets: their values never appear in messages or listings.</summary>
         public virtual bool IsSecret => false;
+        /// <summary>The kind of TOML value its ally.toml key takes.</summary>
+        public abstract ConfigValueKind ConfigKind { get; }
+        /// <summary>Checks a raw value as if it came from <paramref name="origin"/>; throws the setting's error when it cannot be used.</summary>
+        public abstract void Check(object raw, SettingOrigin origin);
+        /// <summary>Resolves the setting without knowing its type (listings); throws like <see cref="SettingsResolver.Resolve{T}"/>.</summary>
+        public abstract (object? Value, SettingOrigin Origin) ResolveBoxed(SettingsResolver settings);
+        /// <summary>The default as text for listings ("" when there is none or it depends on the provider).</summary>
+        public abstract string DefaultText { get; }
 
         /// <summary>Hides the secret part of a text value in messages (the password of a proxy address), or null to show it as it is.</summary>
         internal Func<string, string>? MaskText { get; set; }
+
+        /// <summary><paramref name="text"/> as messages may show it (<see cref="MaskText"/> applied).</summary>
+        internal string Shown(string text) => MaskText?.Invoke(text) ?? text;
 
         /// <summary>The error for a value of this setting that cannot be used.</summary>
         internal AllyException Invalid(object? raw, SettingOrigin origin, string why) =>
@@ -135,6 +163,35 @@ namespace Ally.Configuration
 
         /// <summary>The value when nothing sets it.</summary>
         public T DefaultValue { get; }
+
+        /// <inheritdoc />
+        public override ConfigValueKind ConfigKind => ConfigKindOverride ?? KindOf(typeof(T));
+
+        /// <summary>Set when the TOML kind is not the one <typeparamref name="T"/> suggests.</summary>
+        internal ConfigValueKind? ConfigKindOverride { get; set; }
+
+        /// <inheritdoc />
+        public override string DefaultText => SettingText.Format(DefaultValue);
+
+        /// <inheritdoc />
+        public override void Check(object raw, SettingOrigin origin) => Parse(raw, origin);
+
+        /// <inheritdoc />
+        public override (object? Value, SettingOrigin Origin) ResolveBoxed(SettingsResolver settings)
+        {
+            Resolved<T> resolved = settings.Resolve(this);
+            return (resolved.Value, resolved.Origin);
+        }
+
+        private static ConfigValueKind KindOf(Type type)
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type == typeof(int) || type == typeof(long) || type == typeof(TimeSpan)) return ConfigValueKind.Integer;
+            if (type == typeof(double) || type == typeof(decimal) || type == typeof(float)) return ConfigValueKind.Number;
+            if (type == typeof(bool)) return ConfigValueKind.Boolean;
+            if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && type != typeof(string)) return ConfigValueKind.Table;
+            return ConfigValueKind.Text;
+        }
 
         /// <summary>Checks a raw value from <paramref name="origin"/>; throws <see cref="AllyException"/> (this setting's error id) when it cannot be used.</summary>
         public ParseResult<T> Parse(object raw, SettingOrigin origin)

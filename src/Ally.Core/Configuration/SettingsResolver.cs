@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Ally.Configuration
 {
-    /// <summary>A place settings come from: cmdlet parameters, the environment, and (next) ally.toml files.</summary>
+    /// <summary>A place settings come from: cmdlet parameters, the environment, ally.toml files.</summary>
     public interface ISettingSource
     {
         /// <summary>The raw value this source holds for <paramref name="setting"/>, and where exactly it came from; false when it holds none.</summary>
@@ -77,14 +77,21 @@ namespace Ally.Configuration
             Environment ??= new EnvironmentSource(_ => null);
         }
 
-        /// <summary>The usual sources: <paramref name="parameters"/> (by setting name), then the environment.</summary>
-        public static SettingsResolver Create(IReadOnlyDictionary<string, object?>? parameters = null, Func<string, string?>? environment = null)
+        /// <summary>
+        /// The usual sources: <paramref name="parameters"/> (by setting name), then the environment, then
+        /// the project's and the user's ally.toml (<paramref name="files"/>).
+        /// </summary>
+        public static SettingsResolver Create(IReadOnlyDictionary<string, object?>? parameters = null, Func<string, string?>? environment = null, ConfigLayers? files = null)
         {
-            var sources = new List<ISettingSource>(2);
+            var sources = new List<ISettingSource>(4);
             if (parameters != null) sources.Add(new ParameterSource(parameters));
             sources.Add(new EnvironmentSource(environment));
-            return new SettingsResolver(sources);
+            if (files != null) sources.AddRange(files.Sources);
+            return new SettingsResolver(sources) { Files = files ?? ConfigLayers.None };
         }
+
+        /// <summary>The ally.toml files this resolver reads (none when it was built without them).</summary>
+        public ConfigLayers Files { get; private set; } = ConfigLayers.None;
 
         /// <summary>The environment this resolver reads.</summary>
         public EnvironmentSource Environment { get; }
@@ -99,6 +106,16 @@ namespace Ally.Configuration
                 return new Resolved<T>(setting, parsed.Value, origin, parsed.Warning);
             }
             return new Resolved<T>(setting, fallback is null ? setting.DefaultValue : fallback(), SettingOrigin.Default, null);
+        }
+
+        /// <summary>Where the value of <paramref name="setting"/> comes from, without checking it; null when nothing sets it.</summary>
+        public SettingOrigin? Find(Setting setting)
+        {
+            foreach (ISettingSource source in _sources)
+            {
+                if (source.TryGet(setting, out _, out SettingOrigin origin)) return origin;
+            }
+            return null;
         }
 
         /// <summary>True when some source sets <paramref name="setting"/>.</summary>

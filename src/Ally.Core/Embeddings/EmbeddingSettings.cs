@@ -62,7 +62,7 @@ namespace Ally.Embeddings
                 modelOrigin = resolved.Origin;
             }
             descriptor.CheckModelName(name, modelOrigin, endpoint);
-            return new EmbeddingSettings(ProviderContext.Resolve(descriptor, settings, readVault, requireKey: true), name, providerOrigin, modelOrigin)
+            return new EmbeddingSettings(ProviderContext.Resolve(descriptor, settings, readVault, requireKey: true, AllySettings.EmbeddingApiKeyVariable), name, providerOrigin, modelOrigin)
             {
                 RetryPolicy = new RetryPolicy(settings.Resolve(AllySettings.MaxRetry).Value),
                 Timeout = settings.Resolve(AllySettings.TimeoutSec).Value,

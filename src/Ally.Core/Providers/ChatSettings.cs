@@ -43,6 +43,8 @@ namespace Ally.Providers
         public double? Temperature { get; private set; }
         /// <summary>Provider options (checked by the provider), or null.</summary>
         public IReadOnlyDictionary<string, object?>? Options { get; private set; }
+        /// <summary>How long Ollama keeps the model loaded (ally.toml ollama.keep_alive), or null for the server's default.</summary>
+        public string? KeepAlive { get; private set; }
         /// <summary>Things the user should know about the settings (e.g. a bad port in OLLAMA_HOST).</summary>
         public IReadOnlyList<string> Warnings => Context.Endpoint.Warnings;
 
@@ -63,15 +65,17 @@ namespace Ally.Providers
             string name = model.Value ?? descriptor.DefaultModel;
             descriptor.CheckModelName(name, model.Origin, endpoint);
 
-            var result = new ChatSettings(ProviderContext.Resolve(descriptor, settings, readVault, requireKey), provider, name, model.Origin)
+            var result = new ChatSettings(ProviderContext.Resolve(descriptor, settings, readVault, requireKey, AllySettings.ApiKeyVariable), provider, name, model.Origin)
             {
                 MaxRetry = settings.Resolve(AllySettings.MaxRetry).Value,
                 MaxCost = settings.Resolve(AllySettings.MaxCost).Value,
                 Timeout = settings.Resolve(AllySettings.TimeoutSec).Value,
                 MaxTokens = settings.Resolve(AllySettings.MaxTokens).Value,
                 Temperature = settings.Resolve(AllySettings.Temperature).Value,
-                Options = settings.Resolve(AllySettings.Options).Value,
             };
+            RequestDefaults defaults = descriptor.ResolveDefaults(settings);
+            result.Options = defaults.Merge(settings.Resolve(AllySettings.Options).Value);
+            result.KeepAlive = defaults.KeepAlive;
             if (result.Options != null) descriptor.CheckOptions(result.Options);
             return result;
         }
@@ -83,6 +87,7 @@ namespace Ally.Providers
             Temperature = Temperature,
             Options = Options,
             Timeout = Timeout,
+            KeepAlive = KeepAlive,
         };
     }
 }

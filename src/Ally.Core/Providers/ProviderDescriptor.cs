@@ -50,14 +50,45 @@ namespace Ally.Providers
         public IReadOnlyList<string> Warnings { get; }
     }
 
+    /// <summary>What a provider's own settings add to every request: default options and how long a model stays loaded.</summary>
+    public sealed class RequestDefaults
+    {
+        /// <summary>Creates defaults.</summary>
+        public RequestDefaults(IReadOnlyDictionary<string, object?>? options, string? keepAlive)
+        {
+            Options = options;
+            KeepAlive = keepAlive;
+        }
+
+        /// <summary>No defaults.</summary>
+        public static RequestDefaults None { get; } = new RequestDefaults(null, null);
+
+        /// <summary>Default options, or null.</summary>
+        public IReadOnlyDictionary<string, object?>? Options { get; }
+        /// <summary>Ollama's keep_alive, or null.</summary>
+        public string? KeepAlive { get; }
+
+        /// <summary>The options of a request: these defaults with <paramref name="given"/> (-Options) over them, name by name.</summary>
+        public IReadOnlyDictionary<string, object?>? Merge(IReadOnlyDictionary<string, object?>? given)
+        {
+            if (Options is null || Options.Count == 0) return given;
+            if (given is null || given.Count == 0) return Options;
+            var merged = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (KeyValuePair<string, object?> option in Options) merged[option.Key] = option.Value;
+            foreach (KeyValuePair<string, object?> option in given) merged[option.Key] = option.Value;
+            return merged;
+        }
+    }
+
     /// <summary>A provider with its endpoint and key resolved: what every connection to it is made from.</summary>
     public sealed class ProviderContext
     {
-        internal ProviderContext(ProviderDescriptor provider, ProviderEndpoint endpoint, ApiKey? key, NetworkSettings? network = null)
+        internal ProviderContext(ProviderDescriptor provider, ProviderEndpoint endpoint, ApiKey? key, SecretSetting? keySetting = null, NetworkSettings? network = null)
         {
             Provider = provider;
             Endpoint = endpoint;
             Key = key;
+            KeySetting = keySetting ?? provider.KeySetting;
             Network = network ?? NetworkSettings.Default;
         }
 
@@ -67,6 +98,8 @@ namespace Ally.Providers
         public ProviderEndpoint Endpoint { get; }
         /// <summary>The API key, or null.</summary>
         public ApiKey? Key { get; }
+        /// <summary>Where the key is read from: the provider's own setting, or one reading the variable ally.toml's api_key_env names.</summary>
+        public SecretSetting? KeySetting { get; }
         /// <summary>How requests reach it: the proxy and the extra CA certificates.</summary>
         public NetworkSettings Network { get; }
         /// <summary>How messages name the server: Ollama, OpenRouter, OpenAI, or "the server at &lt;url&gt;".</summary>
@@ -80,15 +113,17 @@ namespace Ally.Providers
         /// <param name="settings">The settings.</param>
         /// <param name="readVault">Reads (vault, secret name) from a SecretManagement vault, or null.</param>
         /// <param name="requireKey">Fail when a needed key is missing.</param>
+        /// <param name="keyVariable">The setting naming another variable to read the key from (ally.toml's provider.api_key_env or embeddings.api_key_env), or null.</param>
         public static ProviderContext Resolve(ProviderDescriptor provider, SettingsResolver settings,
-            Func<string, string, System.Security.SecureString?>? readVault, bool requireKey)
+            Func<string, string, System.Security.SecureString?>? readVault, bool requireKey, Setting<string?>? keyVariable = null)
         {
             ProviderEndpoint endpoint = provider.ResolveEndpoint(settings);
             NetworkSettings network = NetworkSettings.Resolve(settings);
-            ApiKey? key = provider.KeySetting is SecretSetting keySetting ? ApiKeys.Resolve(keySetting, settings, readVault) : null;
-            if (key is null && requireKey && provider.KeySetting != null && provider.RequiresKey(endpoint))
-                throw ApiKeys.Missing(provider.ServerName(endpoint), provider.KeySetting);
-            return new ProviderContext(provider, endpoint, key, network);
+            SecretSetting? keySetting = provider.KeySetting is SecretSetting own ? ApiKeys.SettingFor(own, settings, keyVariable) : null;
+            ApiKey? key = keySetting != null ? ApiKeys.Resolve(keySetting, settings, readVault) : null;
+            if (key is null && requireKey && keySetting != null && provider.RequiresKey(endpoint))
+                throw ApiKeys.Missing(provider.ServerName(endpoint), keySetting);
+            return new ProviderContext(provider, endpoint, key, keySetting, network);
         }
     }
 
@@ -129,13 +164,16 @@ namespace Ally.Providers
 
         /// <summary>The ApiKeyRequired error when <paramref name="context"/> has no key although its model list needs one; otherwise null.</summary>
         public AllyException? MissingCatalogKey(ProviderContext context) =>
-            context.Key is null && KeySetting != null && CatalogRequiresKey(context.Endpoint) ? ApiKeys.Missing(ServerName(context.Endpoint), KeySetting) : null;
+            context.Key is null && context.KeySetting != null && CatalogRequiresKey(context.Endpoint) ? ApiKeys.Missing(ServerName(context.Endpoint), context.KeySetting) : null;
 
         /// <summary>How messages name the server at <paramref name="endpoint"/>.</summary>
         public abstract string ServerName(ProviderEndpoint endpoint);
 
         /// <summary>Checks a model name's form for this provider at <paramref name="endpoint"/>; throws InvalidModelName.</summary>
         public abstract void CheckModelName(string model, SettingOrigin origin, ProviderEndpoint endpoint);
+
+        /// <summary>Request defaults from the provider's own settings (Ollama: ally.toml's [ollama.options], num_thread, num_gpu, num_ctx, keep_alive); -Options goes over them.</summary>
+        public virtual RequestDefaults ResolveDefaults(SettingsResolver settings) => RequestDefaults.None;
 
         /// <summary>Checks -Options for this provider (names, kinds of values); throws before any request.</summary>
         public abstract void CheckOptions(IReadOnlyDictionary<string, object?> options);
@@ -152,8 +190,8 @@ namespace Ally.Providers
         /// <summary>What to suggest when the server does not serve a model.</summary>
         public virtual string ModelUnavailableRemedy(string model, ProviderEndpoint endpoint) => Messages.ModelListRemedy(model, Name);
 
-        /// <summary>What to suggest when the server refuses the key (or wants one).</summary>
-        public virtual string KeyRemedy(ProviderEndpoint endpoint) => KeySetting?.EnvironmentVariable is string variable ? Messages.KeyRemedy(variable) : string.Empty;
+        /// <summary>What to suggest when the server refuses the key (or wants one) that is read from <paramref name="variable"/>.</summary>
+        public virtual string KeyRemedy(ProviderEndpoint endpoint, string variable) => Messages.KeyRemedy(variable);
 
         /// <summary>A new Test-AllyProvider result for <paramref name="context"/> and <paramref name="model"/>: provider, address, where the key came from, and the proxy its requests use.</summary>
         protected ProviderStatus NewStatus(ProviderContext context, string model) => new ProviderStatus(Name, context.Endpoint.BaseAddress)

@@ -39,9 +39,37 @@ namespace Ally.PowerShell.Commands
 
         /// <summary>
         /// This command's settings: its bound parameters (by setting name: -Provider, -Model, -MaxTokens,
-        /// -Options, -ApiKey, …), then the environment, then the defaults.
+        /// -Options, -ApiKey, …), then the environment, then the project's and the user's ally.toml, then
+        /// the defaults.
         /// </summary>
-        private protected SettingsResolver Settings => _settings ??= SettingsResolver.Create(BoundSettings());
+        private protected SettingsResolver Settings => _settings ??= NewSettings();
+
+        /// <summary>Settings from the parameters bound now (a per-record command's pipeline-bound ones included).</summary>
+        private protected SettingsResolver NewSettings() => SettingsResolver.Create(BoundSettings(), null, ConfigFilesHere());
+
+        /// <summary>
+        /// The ally.toml files in effect from PowerShell's current folder; warnings about files just read
+        /// are written here. A file that cannot be used stops the command.
+        /// </summary>
+        private protected ConfigLayers ConfigFilesHere()
+        {
+            ConfigLayers files = OrStop(() => ConfigFiles.Discover(CurrentFolder(SessionState)));
+            foreach (string warning in files.Warnings) WriteWarning(warning);
+            return files;
+        }
+
+        /// <summary>The current file-system folder of a session (not the process's, which PowerShell does not move).</summary>
+        internal static string? CurrentFolder(SessionState? state)
+        {
+            try
+            {
+                return state?.Path.CurrentFileSystemLocation.ProviderPath;
+            }
+            catch (PSInvalidOperationException)
+            {
+                return null;
+            }
+        }
 
         /// <summary>The bound parameters as setting values (by name), as they are now.</summary>
         private protected Dictionary<string, object?> BoundSettings()
@@ -76,7 +104,7 @@ namespace Ally.PowerShell.Commands
         /// <summary>Resolves a provider's endpoint and key (see <see cref="ProviderContext.Resolve"/>) and shows the warnings that go with them.</summary>
         private protected ProviderContext ResolveProvider(ProviderDescriptor provider, bool requireKey)
         {
-            ProviderContext context = ProviderContext.Resolve(provider, Settings, VaultReader, requireKey);
+            ProviderContext context = ProviderContext.Resolve(provider, Settings, VaultReader, requireKey, AllySettings.ApiKeyVariable);
             WarnAbout(context);
             return context;
         }

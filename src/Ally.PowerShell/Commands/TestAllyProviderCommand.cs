@@ -45,7 +45,7 @@ namespace Ally.PowerShell.Commands
             try
             {
                 // Per record: Provider and Model may come from the pipeline.
-                ChatSettings settings = ChatSettings.Resolve(Configuration.SettingsResolver.Create(BoundSettings()), VaultReader, requireKey: false);
+                ChatSettings settings = ChatSettings.Resolve(NewSettings(), VaultReader, requireKey: false);
                 WarnAbout(settings.Context);
                 WriteVerbose($"Checking {settings.Provider.Name} for model {settings.Model}.");
                 status = Await(settings.Provider.DiagnoseAsync(settings.Context, settings.Model, CancellationToken));

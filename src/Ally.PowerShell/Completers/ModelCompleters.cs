@@ -22,7 +22,8 @@ namespace Ally.PowerShell.Completers
         {
             try
             {
-                var settings = SettingsResolver.Create();
+                var settings = SettingsResolver.Create(null, null, ConfigFiles.Discover(Commands.AllyCmdlet.CurrentFolder(
+                    System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue("ExecutionContext") is EngineIntrinsics engine ? engine.SessionState : null)));
                 IEnumerable<CompletionItem> items = Items(settings, CompletionCache.For(settings), fakeBoundParameters);
                 return ModelCompletions.Match(items, wordToComplete)
                     .Select(i => new CompletionResult(Quote(i.Name), i.Name, CompletionResultType.ParameterValue, i.Description))

@@ -67,6 +67,7 @@ namespace Ally.Providers.Ollama
             }
             json.WriteEndArray();
             json.WriteBoolean("stream", true);
+            OllamaOptions.WriteKeepAlive(json, request.KeepAlive);
             OllamaOptions.Write(json, request);
             json.WriteEndObject();
         }

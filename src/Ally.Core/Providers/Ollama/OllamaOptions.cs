@@ -47,6 +47,14 @@ namespace Ally.Providers.Ollama
             }
         }
 
+        /// <summary>Writes <c>keep_alive</c>: a number of seconds as a number, a duration ("10m") as a string; nothing when null.</summary>
+        public static void WriteKeepAlive(Utf8JsonWriter json, string? keepAlive)
+        {
+            if (keepAlive is null) return;
+            if (long.TryParse(keepAlive, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds)) json.WriteNumber("keep_alive", seconds);
+            else json.WriteString("keep_alive", keepAlive);
+        }
+
         /// <summary>Writes the <c>options</c> object: -Options, then -MaxTokens (num_predict) and -Temperature over them. Nothing when empty.</summary>
         public static void Write(Utf8JsonWriter json, ChatRequest request)
         {

@@ -23,7 +23,10 @@ namespace Ally.Providers.Ollama
         public override ProviderCapabilities Capabilities =>
             ProviderCapabilities.Chat | ProviderCapabilities.InstalledModels | ProviderCapabilities.Pull | ProviderCapabilities.Delete | ProviderCapabilities.Embeddings;
         public override string DefaultModel => "llama3.1";
-        public override IReadOnlyList<Setting> Settings => new Setting[] { AllySettings.OllamaHost };
+        public override IReadOnlyList<Setting> Settings => new Setting[]
+        {
+            AllySettings.OllamaHost, AllySettings.OllamaOptions, AllySettings.OllamaNumThread, AllySettings.OllamaNumGpu, AllySettings.OllamaNumCtx, AllySettings.OllamaKeepAlive,
+        };
         public override Setting<Uri>? AddressSetting => AllySettings.OllamaHost;
 
         public override ProviderEndpoint ResolveEndpoint(SettingsResolver settings)
@@ -44,6 +47,34 @@ namespace Ally.Providers.Ollama
         }
 
         public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OllamaOptions.Check(options);
+
+        /// <summary>[ollama.options] from ally.toml, then num_thread (OLLAMA_NUM_THREADS), num_gpu (OLLAMA_GPU_LAYERS) and num_ctx over it; keep_alive.</summary>
+        public override RequestDefaults ResolveDefaults(SettingsResolver settings)
+        {
+            Resolved<IReadOnlyDictionary<string, object?>?> table = settings.Resolve(AllySettings.OllamaOptions);
+            Dictionary<string, object?>? options = null;
+            if (table.Value != null)
+            {
+                try
+                {
+                    OllamaOptions.Check(table.Value);
+                }
+                catch (AllyException ex)
+                {
+                    throw new AllyException(ex.Id, Messages.FromWhere(ex.Problem, table.Origin.Describe()), ex.Remedy);
+                }
+                options = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                foreach (KeyValuePair<string, object?> option in table.Value) options[option.Key] = option.Value;
+            }
+            void Set(string name, Setting<int?> setting)
+            {
+                if (settings.Resolve(setting).Value is int value) (options ??= new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase))[name] = (long)value;
+            }
+            Set("num_thread", AllySettings.OllamaNumThread);
+            Set("num_gpu", AllySettings.OllamaNumGpu);
+            Set("num_ctx", AllySettings.OllamaNumCtx);
+            return new RequestDefaults(options, settings.Resolve(AllySettings.OllamaKeepAlive).Value);
+        }
 
         public override IChatProvider CreateChat(ProviderContext context) => new OllamaChatProvider(context);
 

@@ -43,7 +43,7 @@ namespace Ally.Providers.OpenAI
                 case 401:
                     ex = new AllyException(ErrorIds.InvalidApiKey,
                         context.Key is null ? Messages.ServerWantsKey(server, body.Message) : Messages.ServerRefusedKey(server, context.Key.Source, body.Message),
-                        context.Provider.KeyRemedy(context.Endpoint));
+                        context.KeySetting?.EnvironmentVariable is string variable ? context.Provider.KeyRemedy(context.Endpoint, variable) : null);
                     break;
                 case 407:
                     ex = HttpFailures.ProxyRefused(text);

@@ -66,7 +66,7 @@ namespace Ally.Providers.OpenRouter
 
         public override string ModelUnavailableRemedy(string model, ProviderEndpoint endpoint) => Messages.OpenRouterModelUnavailableRemedy(model);
 
-        public override string KeyRemedy(ProviderEndpoint endpoint) => Messages.OpenRouterKeyRemedy;
+        public override string KeyRemedy(ProviderEndpoint endpoint, string variable) => Messages.OpenRouterKeyRemedy(variable);
 
         public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OpenAIChatProvider.CheckOptions(options);
 
@@ -80,7 +80,7 @@ namespace Ally.Providers.OpenRouter
             var connection = new OpenAIConnection(context);
             if (context.Key is null)
             {
-                if (RequiresKey(context.Endpoint)) status.AddProblem(ApiKeys.Missing(context.ServerName, KeySetting));
+                if (RequiresKey(context.Endpoint)) status.AddProblem(ApiKeys.Missing(context.ServerName, context.KeySetting!));
             }
             else
             {
