@@ -10,7 +10,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../FakeServer.psm1') -Force
     Import-Module $env:ALLY_TEST_MODULE -Force
     $script:names = 'OLLAMA_HOST', 'ALLY_PROVIDER', 'ALLY_MODEL', 'OPENAI_API_KEY', 'ALLY_OPENAI_BASE_URL', 'OPENROUTER_API_KEY',
-        'ALLY_OPENROUTER_BASE_URL', 'ALLY_SECRET_VAULT', 'ALLY_MAX_RETRY', 'ALLY_PROXY', 'ALLY_CA_BUNDLE', 'NO_PROXY'
+        'ALLY_OPENROUTER_BASE_URL', 'ALLY_SECRET_VAULT', 'ALLY_MAX_RETRY', 'ALLY_PROXY', 'ALLY_CA_BUNDLE', 'NO_PROXY', 'ALLY_CONFIG'
     $script:saved = @{}
     foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
 
@@ -268,5 +268,47 @@ Describe 'CA bundle' {
             $err.ErrorDetails.RecommendedAction | Should -BeLike '*PEM*'
         }
         @(Get-AllyFakeRequest $tls).Count | Should -Be 0
+    }
+}
+
+Describe 'Network settings in ally.toml' {
+    BeforeEach {
+        foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $null) }
+        Reset-AllyFakeServer $tls
+        Reset-AllyFakeProxy $proxy
+        Reset-AllyFakeProxy $authProxy
+        $env:ALLY_MAX_RETRY = '0'
+        $env:ALLY_CONFIG = Join-Path $certDir ('ally-' + [guid]::NewGuid().ToString('n') + '.toml')
+    }
+
+    It 'takes network.proxy and network.ca_bundle from the file, below ALLY_PROXY' {
+        # 'localhost' rather than the address an earlier test used: that client's tunnel would be reused, with no new CONNECT to see.
+        Set-Content -LiteralPath $env:ALLY_CONFIG -Value "[network]`nproxy = `"http://localhost:$($proxy.Port)`"`nca_bundle = `"$($good.CaPem)`"`n"
+        $env:OLLAMA_HOST = $tls.Url
+        (Invoke-AllyChat 'from the file').Content | Should -Be 'You said: from the file'
+        @(Get-AllyFakeProxyRequest $proxy).method | Should -Contain 'CONNECT'
+        (Get-AllyConfiguration network.proxy).Source | Should -Be "File:$($env:ALLY_CONFIG):2"
+        (Test-AllyProvider).Proxy | Should -Be "http://localhost:$($proxy.Port) (from $($env:ALLY_CONFIG):2)"
+        (Get-AllyConfiguration network.ca_bundle).Value | Should -Be $good.CaPem
+
+        Reset-AllyFakeProxy $proxy
+        $env:ALLY_PROXY = 'none'
+        (Invoke-AllyChat 'direct').Content | Should -Be 'You said: direct'
+        @(Get-AllyFakeProxyRequest $proxy).Count | Should -Be 0
+    }
+
+    It 'writes a proxy address with Set-AllyConfiguration without ever showing its password' {
+        $text = & {
+            Set-AllyConfiguration -Key network.proxy -Value $authProxyUrl -Verbose -PassThru
+            Get-AllyConfiguration network.proxy
+            Get-AllyConfiguration
+            Test-AllyConfiguration -ErrorAction SilentlyContinue
+        } *>&1 | ConvertTo-AllText
+        $text | Should -Match ([regex]::Escape("http://alice:***@127.0.0.1:$($authProxy.Port)"))
+        $text | Should -Not -Match ([regex]::Escape($password))
+        $text | Should -Not -Match ([regex]::Escape([Uri]::EscapeDataString($password)))
+        $env:OLLAMA_HOST = $fake.Url
+        (Invoke-AllyChat 'with the stored credentials').Content | Should -Be 'You said: with the stored credentials'
+        @(Get-AllyFakeProxyRequest $authProxy | Where-Object authorized).Count | Should -Be 1
     }
 }
