@@ -81,6 +81,17 @@ Describe 'ally.toml' {
             (Get-AllyConfiguration provider.model).Value | Should -Be 'llama3.2'
         }
 
+        It 'completes model names from the server the current folder''s file names' {
+            $env:OLLAMA_HOST = $null
+            $env:ALLY_CACHE_DIR = Join-Path $root 'cache'
+            try {
+                Write-Toml (Join-Path $project 'ally.toml') "[ollama]`nhost = `"$($server.Url)`"`n" | Out-Null
+                $line = 'Invoke-AllyChat -Model llama3.'
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'llama3.2'
+            }
+            finally { $env:ALLY_CACHE_DIR = $null }
+        }
+
         It 'reads a file again when it changes, in the same session' {
             Write-Toml $userFile "[provider]`nmodel = `"llama3.2`"`n" | Out-Null
             $null = Invoke-AllyChat 'one'
