@@ -107,6 +107,13 @@ Describe 'Test-AllyProvider troubleshooting' {
                 (Get-AllyModel -Running).Name | Should -Contain 'llama3.2:latest'
             }
 
+            It 'makes room by unloading an idle model, as Ollama does, when two do not fit together' {
+                Set-AllyFakeOllamaConfig $server @{ availableMemory = 5GB }
+                (Test-AllyProvider -Provider ollama -Model llama3.2 -LoadModel).ModelLoaded | Should -BeTrue
+                (Test-AllyProvider -Provider ollama -Model llama3.1 -LoadModel).ModelLoaded | Should -BeTrue
+                (Get-AllyModel -Running).Name | Should -Be @('llama3.1:latest')
+            }
+
             It 'does not load a model that is not installed' {
                 $status = Test-AllyProvider -Provider ollama -Model mistral -LoadModel
                 $status.ModelLoaded | Should -BeNullOrEmpty
