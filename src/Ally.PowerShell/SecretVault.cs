@@ -61,6 +61,7 @@ namespace Ally.PowerShell
             };
         }
 
+        /// <summary>A script and its arguments: the same calls run in the user's session or in the runspace without a UI.</summary>
         private readonly struct Script
         {
             public Script(string text, params object[] arguments) { Text = text; Arguments = arguments; }
