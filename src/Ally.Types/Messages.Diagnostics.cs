@@ -34,11 +34,11 @@ namespace Ally
         // Test-AllyProvider.
 
         public static string ModelNotListedBy(string model, string server) => Cap(F("{0} does not list the model '{1}'.", server, Excerpt(model, 80)));
-        public const string OpenAIKeyRemedy =
-            "Check the key in OPENAI_API_KEY (or -ApiKey, or your vault's secret) and verify it at https://platform.openai.com/api-keys.";
-        public const string CompatibleServerKeyRemedy =
-            "Give the key the server was started with (llama.cpp's and vLLM's --api-key, LM Studio's API token) in OPENAI_API_KEY, " +
-            "with -ApiKey, or in the vault named by ALLY_SECRET_VAULT (secret OPENAI_API_KEY).";
+        public static string OpenAIKeyRemedy(string variable) =>
+            F("Check the key in {0} (or -ApiKey, or your vault's secret) and verify it at https://platform.openai.com/api-keys.", variable);
+        public static string CompatibleServerKeyRemedy(string variable) =>
+            F("Give the key the server was started with (llama.cpp's and vLLM's --api-key, LM Studio's API token) in {0}, " +
+              "with -ApiKey, or in the vault named by ALLY_SECRET_VAULT (secret {0}).", variable);
         public static string ModelLoadFailed(string model) => F("Loading the model '{0}' failed: ", Excerpt(model, 80));
         public const string LoadModelOnlyOllama = "-LoadModel applies to -Provider ollama only; the other providers load their models themselves.";
         public static string LoadingModel(string model) => F("Loading {0} to see that it fits in memory; a large model takes a while.", Excerpt(model, 80));
