@@ -230,6 +230,16 @@ Describe 'ally.toml' {
             $body.options.num_thread | Should -Be 3
         }
 
+        It 'sends them with Ollama embeddings too (but not num_ctx: inputs are sized from the model)' {
+            $env:OLLAMA_NUM_THREADS = '6'
+            Write-Toml $userFile "[ollama]`nkeep_alive = -1`n[ollama.options]`nnum_ctx = 1024`n" | Out-Null
+            $null = New-AllyEmbedding 'some text' -Provider ollama
+            $body = @(Get-AllyFakeRequest $server | Where-Object Path -eq '/api/embed')[-1].Json
+            $body.options.num_thread | Should -Be 6
+            $body.keep_alive | Should -Be -1
+            $body.options.PSObject.Properties.Name | Should -Not -Contain 'num_ctx'
+        }
+
         It 'names the file for an Ollama option it does not have' {
             $file = Write-Toml $userFile "[ollama.options]`nnum_ctxx = 8192`n"
             { Invoke-AllyChat 'hi' -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownOllamaOption*' -ExpectedMessage "*$file*"
