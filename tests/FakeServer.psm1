@@ -511,6 +511,34 @@ function Set-AllyFakeOpenRouter {
     Invoke-AllyFakeControl -Server $Server -Method Post -Path 'openrouter/config' -Body $Config -HasBody | Out-Null
 }
 
+function Set-AllyFakeOllamaConfig {
+    <#
+    .SYNOPSIS
+        Configures the fake Ollama's machine (POST /_fake/ollama/config; Ollama flavor).
+        Fields not given keep their value; $null resets one.
+    .PARAMETER Config
+        availableMemory (bytes; $null, the default, = enough for any model): loading a model larger than
+        this (its size as /api/tags reports it) answers 500 {"error":"model requires more system memory
+        (X GiB) than is available (Y GiB)"} on /api/chat and /api/embed, as Ollama does; smaller models
+        load, unloading idle ones to make room.
+    .EXAMPLE
+        Set-AllyFakeOllamaConfig $server @{ availableMemory = 2GB }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [PSTypeName('Ally.FakeServer')]
+        [psobject] $Server,
+        [Parameter(Mandatory, Position = 1)]
+        [System.Collections.IDictionary] $Config,
+        # Return the configuration after the change.
+        [switch] $PassThru
+    )
+
+    $result = Invoke-AllyFakeControl -Server $Server -Method Post -Path 'ollama/config' -Body $Config -HasBody
+    if ($PassThru) { $result }
+}
+
 function Set-AllyFakeLlamaCppConfig {
     <#
     .SYNOPSIS
@@ -751,6 +779,7 @@ Export-ModuleMember -Function @(
     'Reset-AllyFakeProxy'
     'New-AllyTestCertificate'
     'Set-AllyFakeOpenRouter'
+    'Set-AllyFakeOllamaConfig'
     'Get-AllyFakeServerPath'
     'Start-AllyFakeServer'
     'Stop-AllyFakeServer'

@@ -165,21 +165,22 @@ namespace Ally
         public const string OllamaAccessDeniedRemedy = "A proxy in front of Ollama, or a cloud model without `ollama signin`, refused the request; check OLLAMA_HOST and the proxy's credentials.";
         public const string ServerBusyRemedy = "Ollama's request queue is full; try again shortly or raise OLLAMA_MAX_QUEUE on the server.";
         public static string InsufficientMemoryRemedy(string model) =>
-            F("Use a smaller variant (e.g. llama3.2:1b instead of {0}), unload other models (Get-AllyModel -Running), or add memory.", Excerpt(model, 80));
+            F("Use a smaller variant (e.g. `Install-AllyModel llama3.2:1b`, then -Model llama3.2:1b, instead of {0}), unload other models (Get-AllyModel -Running), or add memory or swap.", Excerpt(model, 80));
         public static string ContextLengthRemedy(string provider) =>
             F("Shorten the input (or send items one at a time with -ForEach), choose a model with a longer context (`Get-AllyModel -Provider {0}`), " +
               "or, for Ollama and llama.cpp, give the server a larger context (Ollama: -Options @{{ num_ctx = 16384 }}).", provider);
         public static string ModelListRemedy(string model, string provider) =>
             F("Check the name '{0}'; `Get-AllyModel -Provider {1}` lists the models the server serves.", Excerpt(model, 80), provider);
         public static string OpenRouterModelUnavailableRemedy(string model) =>
-            F("'{0}' is not available on OpenRouter now; check the name with `Get-AllyModel -Provider openrouter` or pick another model.", Excerpt(model, 80));
+            F("'{0}' is not available on OpenRouter now; check the name, in the vendor/model form (e.g. openai/gpt-4o), with `Get-AllyModel -Provider openrouter`, or pick another model.", Excerpt(model, 80));
         public static string ModelNotListed(string model, string server, string provider) =>
             Cap(F("{0} does not list the model '{1}'; `Get-AllyModel -Provider {2}` shows the models it serves.", server, Excerpt(model, 80), provider));
         public const string InsufficientCreditsRemedy = "Add credits at https://openrouter.ai/credits, or raise this key's credit limit.";
         public const string InsufficientQuotaRemedy = "The account's quota is used up: check the plan and billing of the account the key belongs to; retrying does not help.";
         public const string RequestBlockedRemedy = "The request was refused by moderation or a guardrail; rephrase the prompt or choose another model.";
         public static string RateLimitedRemedy(string provider) =>
-            F("Wait a little, lower -ThrottleLimit, or raise -MaxRetry; `Test-AllyProvider -Provider {0}` shows the limits it reports.", provider);
+            F("Wait a little and try again (Ally retries by itself, honouring Retry-After: raise -MaxRetry or ALLY_MAX_RETRY to let it wait longer), " +
+              "or lower -ThrottleLimit; `Test-AllyProvider -Provider {0}` shows the limits it reports.", provider);
         public const string UpstreamRemedy = "The model's provider failed; try again, or choose another model.";
         public const string ServiceUnavailableRemedy = "No provider can serve this model right now; try again later or choose another model.";
         public const string TryAgainRemedy = "Try again; a smaller -MaxTokens helps long requests.";

@@ -13,12 +13,12 @@ namespace Ally
         /// <summary>The address that was checked.</summary>
         public Uri Endpoint { get; }
         /// <summary>True when every check passed.</summary>
-        public bool Success => Reachable && KeyValid != false && ModelAvailable != false && Problems.Count == 0;
+        public bool Success => Reachable && KeyValid != false && ModelAvailable != false && ModelLoaded != false && Problems.Count == 0;
         /// <summary>The proxy the requests went through: its address (password masked), "none (direct)", or "system: &lt;address&gt;".</summary>
         public string? Proxy { get; internal set; }
         /// <summary>True when the server answered.</summary>
         public bool Reachable { get; internal set; }
-        /// <summary>The server's version (Ollama).</summary>
+        /// <summary>The server's version (Ollama's /api/version).</summary>
         public string? Version { get; internal set; }
         /// <summary>The model that was looked for.</summary>
         public string? Model { get; internal set; }
@@ -40,6 +40,10 @@ namespace Ally
         public bool? IsFreeTier { get; internal set; }
         /// <summary>The rate limit the server reports, e.g. "1000 requests per 1h".</summary>
         public string? RateLimit { get; internal set; }
+        /// <summary>How long the first check took from request to answer (a slow server, network or proxy shows here); null when nothing answered.</summary>
+        public TimeSpan? Latency { get; internal set; }
+        /// <summary>True when the model was loaded into memory (Test-AllyProvider -LoadModel, Ollama); false when loading it failed (e.g. too little memory); null when not tried.</summary>
+        public bool? ModelLoaded { get; internal set; }
         /// <summary>What is wrong and what to do, one line each.</summary>
         public IReadOnlyList<string> Problems => _problems;
 

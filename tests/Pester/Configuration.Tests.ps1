@@ -81,6 +81,17 @@ Describe 'ally.toml' {
             (Get-AllyConfiguration provider.model).Value | Should -Be 'llama3.2'
         }
 
+        It 'completes model names from the server the current folder''s file names' {
+            $env:OLLAMA_HOST = $null
+            $env:ALLY_CACHE_DIR = Join-Path $root 'cache'
+            try {
+                Write-Toml (Join-Path $project 'ally.toml') "[ollama]`nhost = `"$($server.Url)`"`n" | Out-Null
+                $line = 'Invoke-AllyChat -Model llama3.'
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'llama3.2'
+            }
+            finally { $env:ALLY_CACHE_DIR = $null }
+        }
+
         It 'reads a file again when it changes, in the same session' {
             Write-Toml $userFile "[provider]`nmodel = `"llama3.2`"`n" | Out-Null
             $null = Invoke-AllyChat 'one'
@@ -217,6 +228,16 @@ Describe 'ally.toml' {
             $body.options.num_ctx | Should -Be 8192
             $body.options.top_k | Should -Be 5
             $body.options.num_thread | Should -Be 3
+        }
+
+        It 'sends them with Ollama embeddings too (but not num_ctx: inputs are sized from the model)' {
+            $env:OLLAMA_NUM_THREADS = '6'
+            Write-Toml $userFile "[ollama]`nkeep_alive = -1`n[ollama.options]`nnum_ctx = 1024`n" | Out-Null
+            $null = New-AllyEmbedding 'some text' -Provider ollama
+            $body = @(Get-AllyFakeRequest $server | Where-Object Path -eq '/api/embed')[-1].Json
+            $body.options.num_thread | Should -Be 6
+            $body.keep_alive | Should -Be -1
+            $body.options.PSObject.Properties.Name | Should -Not -Contain 'num_ctx'
         }
 
         It 'names the file for an Ollama option it does not have' {

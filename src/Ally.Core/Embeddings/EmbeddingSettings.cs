@@ -66,11 +66,15 @@ namespace Ally.Embeddings
             {
                 RetryPolicy = new RetryPolicy(settings.Resolve(AllySettings.MaxRetry).Value),
                 Timeout = settings.Resolve(AllySettings.TimeoutSec).Value,
+                Defaults = descriptor.ResolveDefaults(settings),
             };
         }
 
+        /// <summary>The provider's request defaults from its own settings (Ollama's num_thread, num_gpu, options, keep_alive).</summary>
+        public RequestDefaults Defaults { get; private set; } = RequestDefaults.None;
+
         /// <summary>The provider's embedder for these settings.</summary>
         public ITextEmbedder CreateEmbedder(int? dimensions, int? batchSize, bool taskPrefixes) =>
-            Provider.CreateEmbedder(Context, new EmbedderOptions(Model) { Dimensions = dimensions, BatchSize = batchSize, UseTaskPrefixes = taskPrefixes });
+            Provider.CreateEmbedder(Context, new EmbedderOptions(Model) { Dimensions = dimensions, BatchSize = batchSize, UseTaskPrefixes = taskPrefixes, Defaults = Defaults });
     }
 }

@@ -19,6 +19,8 @@ namespace Ally.Embeddings
         public int? BatchSize { get; set; }
         /// <summary>Send the model's task prefixes (nomic-embed-text's <c>search_document: </c>/<c>search_query: </c>) where it has them.</summary>
         public bool UseTaskPrefixes { get; set; } = true;
+        /// <summary>The provider's request defaults (Ollama: num_thread, num_gpu, other [ollama.options], keep_alive).</summary>
+        public Providers.RequestDefaults Defaults { get; set; } = Providers.RequestDefaults.None;
     }
 
     /// <summary>How much one request may carry, in inputs and estimated tokens (see <see cref="TokenEstimate"/>).</summary>

@@ -205,6 +205,14 @@ namespace Ally.Providers
         public virtual Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken) =>
             throw new NotSupportedException(Name + " has no server to check.");
 
+        /// <summary>True when <see cref="LoadModelAsync"/> can load a model on request (Ollama); hosted and OpenAI-compatible servers load their models themselves.</summary>
+        public virtual bool CanLoadModels => false;
+        /// <summary>
+        /// Loads <paramref name="model"/> into the server's memory and records the outcome on
+        /// <paramref name="status"/> (Test-AllyProvider -LoadModel): the only way to learn that a model does not fit.
+        /// </summary>
+        public virtual Task LoadModelAsync(ProviderContext context, string model, ProviderStatus status, CancellationToken cancellationToken) =>
+            throw new NotSupportedException(Name + " cannot load models on request.");
         /// <summary>The model New-AllyEmbedding uses when none is given, or null when the provider cannot embed.</summary>
         public virtual string? DefaultEmbeddingModel => null;
 

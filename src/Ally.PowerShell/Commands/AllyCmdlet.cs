@@ -53,19 +53,19 @@ namespace Ally.PowerShell.Commands
         /// </summary>
         private protected ConfigLayers ConfigFilesHere()
         {
-            ConfigLayers files = OrStop(() => ConfigFiles.Discover(CurrentFolder(SessionState)));
+            ConfigLayers files = OrStop(() => ConfigFiles.Discover(CurrentFolder(SessionState?.Path)));
             foreach (string warning in files.Warnings) WriteWarning(warning);
             return files;
         }
 
         /// <summary>The current file-system folder of a session (not the process's, which PowerShell does not move).</summary>
-        internal static string? CurrentFolder(SessionState? state)
+        internal static string? CurrentFolder(PathIntrinsics? path)
         {
             try
             {
-                return state?.Path.CurrentFileSystemLocation.ProviderPath;
+                return path?.CurrentFileSystemLocation.ProviderPath;
             }
-            catch (PSInvalidOperationException)
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is InvalidOperationException)
             {
                 return null;
             }

@@ -27,7 +27,7 @@ namespace Ally.PowerShell.Commands
             ConfigLayers files;
             try
             {
-                files = ConfigFiles.Discover(CurrentFolder(SessionState));
+                files = ConfigFiles.Discover(CurrentFolder(SessionState?.Path));
             }
             catch (AllyException ex)
             {

@@ -6,7 +6,7 @@ using Ally.Providers;
 namespace Ally.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Checks that a provider can be used: it answers, the API key is accepted (with credit and rate limit), and the model exists.</para>
+    /// <para type="synopsis">Checks that a provider can be used: it answers (and how fast), the API key is accepted (with credit and rate limit), the model exists and, with -LoadModel, fits in memory.</para>
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "AllyProvider")]
     [OutputType(typeof(ProviderStatus), typeof(bool))]
@@ -34,6 +34,14 @@ namespace Ally.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? Proxy { get; set; }
 
+        /// <summary>
+        /// Also load the model into the server's memory (Ollama), to find out whether it fits: out of
+        /// memory shows only then. Loading a large model takes a while, and it stays loaded for Ollama's
+        /// keep-alive time (5 minutes by default), ready for the next chat.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter LoadModel { get; set; }
+
         /// <summary>Return only $true or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -49,6 +57,15 @@ namespace Ally.PowerShell.Commands
                 WarnAbout(settings.Context);
                 WriteVerbose($"Checking {settings.Provider.Name} for model {settings.Model}.");
                 status = Await(settings.Provider.DiagnoseAsync(settings.Context, settings.Model, CancellationToken));
+                if (LoadModel && !settings.Provider.CanLoadModels)
+                {
+                    WriteWarning(Ally.Messages.LoadModelOnlyOllama);
+                }
+                else if (LoadModel && status.ModelAvailable == true)
+                {
+                    WriteVerbose(Ally.Messages.LoadingModel(settings.Model));
+                    Await(settings.Provider.LoadModelAsync(settings.Context, settings.Model, status, CancellationToken));
+                }
             }
             catch (AllyException ex)
             {

@@ -22,8 +22,7 @@ namespace Ally.PowerShell.Completers
         {
             try
             {
-                var settings = SettingsResolver.Create(null, null, ConfigFiles.Discover(Commands.AllyCmdlet.CurrentFolder(
-                    System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue("ExecutionContext") is EngineIntrinsics engine ? engine.SessionState : null)));
+                var settings = SettingsResolver.Create(null, null, ConfigFiles.Discover(CurrentFolder()));
                 IEnumerable<CompletionItem> items = Items(settings, CompletionCache.For(settings), fakeBoundParameters);
                 return ModelCompletions.Match(items, wordToComplete)
                     .Select(i => new CompletionResult(Quote(i.Name), i.Name, CompletionResultType.ParameterValue, i.Description))
@@ -34,6 +33,26 @@ namespace Ally.PowerShell.Completers
                 // Completion must never show an error (bad OLLAMA_HOST, unreadable cache, …).
                 return Array.Empty<CompletionResult>();
             }
+        }
+
+        /// <summary>
+        /// The session's current file-system folder. A completer gets no session state, and the session
+        /// is busy completing, so it asks through a nested pipeline on this thread; the process's folder
+        /// if that fails.
+        /// </summary>
+        private static string CurrentFolder()
+        {
+            try
+            {
+                using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+                ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+                if (ps.Invoke<PathInfo>().FirstOrDefault() is PathInfo location) return location.ProviderPath;
+            }
+            catch (Exception)
+            {
+                // Fall back below.
+            }
+            return Environment.CurrentDirectory;
         }
 
         /// <summary>The names to offer, before matching what was typed.</summary>

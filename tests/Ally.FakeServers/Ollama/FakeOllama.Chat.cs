@@ -116,7 +116,12 @@ internal sealed partial class FakeOllama
             return;
         }
 
-        _catalog.MarkLoaded(model, request.KeepAlive ?? KeepAlive.Default, AllocatedContext(model, request.NumCtx));
+        if (_catalog.TryLoad(model, request.KeepAlive ?? KeepAlive.Default, AllocatedContext(model, request.NumCtx)) is { } loadError)
+        {
+            // The scheduler's failure: 500 before a byte of answer (protocols §3.14).
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, loadError).ConfigureAwait(false);
+            return;
+        }
 
         if (request.Messages.Count == 0)
         {

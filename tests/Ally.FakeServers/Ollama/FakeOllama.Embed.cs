@@ -86,7 +86,12 @@ internal sealed partial class FakeOllama
         }
 
         var numCtx = GetIntOption(root, "num_ctx");
-        _catalog.MarkLoaded(model, keepAlive ?? KeepAlive.Default, AllocatedContext(model, numCtx));
+        if (_catalog.TryLoad(model, keepAlive ?? KeepAlive.Default, AllocatedContext(model, numCtx)) is { } loadError)
+        {
+            // The scheduler's failure: 500 before a byte of answer (protocols §3.14).
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, loadError).ConfigureAwait(false);
+            return;
+        }
 
         if (inputs.Count == 0)
         {

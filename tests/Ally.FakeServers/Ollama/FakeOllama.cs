@@ -46,6 +46,7 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
 
     public void MapControl(IEndpointRouteBuilder control)
     {
+        Control.MapConfig(control, "/ollama/config", WriteConfigAsync, ApplyConfig);
         control.MapGet("/models", context => WriteModelListAsync(context, _catalog.Installed()));
         control.MapPut("/models", context => SetModelsAsync(context, replace: true));
         control.MapPost("/models", context => SetModelsAsync(context, replace: false));
@@ -64,6 +65,46 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
     }
 
     public void Reset() => _catalog.Reset();
+
+    /// <summary>Applies <c>POST /_fake/ollama/config</c>: <c>availableMemory</c> (bytes, or <c>null</c> for unlimited).</summary>
+    private string? ApplyConfig(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return "the Ollama config must be a JSON object";
+        }
+
+        long? memory = _catalog.AvailableMemory;
+        foreach (var property in body.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "availableMemory":
+                    if (value.ValueKind == JsonValueKind.Null) memory = null;
+                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes) && bytes >= 0) memory = bytes;
+                    else return "availableMemory must be a number of bytes (0 or more) or null";
+                    break;
+                default:
+                    return $"unknown Ollama config field '{property.Name}' (known: availableMemory)";
+            }
+        }
+
+        _catalog.AvailableMemory = memory;
+        return null;
+    }
+
+    /// <summary>The config in the shape <c>POST /_fake/ollama/config</c> accepts.</summary>
+    private Task WriteConfigAsync(HttpContext context)
+    {
+        var memory = _catalog.AvailableMemory;
+        return FakeJson.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            if (memory is long bytes) w.WriteNumber("availableMemory", bytes); else w.WriteNull("availableMemory");
+            w.WriteEndObject();
+        });
+    }
 
     /// <summary>
     /// Runs an endpoint after the cross-cutting behaviour every Ollama route honours: the

@@ -16,6 +16,7 @@ internal sealed class OllamaCatalog
     private readonly Dictionary<string, OllamaModel> _registry = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LoadedModel> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _blobs = new(StringComparer.Ordinal);
+    private long? _availableMemory;
 
     public OllamaCatalog() => Reset();
 
@@ -31,6 +32,7 @@ internal sealed class OllamaCatalog
             _registry.Clear();
             _loaded.Clear();
             _blobs.Clear();
+            _availableMemory = null;
             foreach (var model in DefaultCatalog.Installed())
             {
                 _installed[model.Name.Key] = model;
@@ -150,6 +152,73 @@ internal sealed class OllamaCatalog
             return _registry.Values.OrderBy(m => m.DisplayName, StringComparer.Ordinal).ToArray();
         }
     }
+
+    /// <summary>
+    /// Memory the fake's machine has for models, in bytes (<c>availableMemory</c> of
+    /// <c>/_fake/ollama/config</c>); <c>null</c>, the default, is enough for any model.
+    /// </summary>
+    public long? AvailableMemory
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _availableMemory;
+            }
+        }
+        set
+        {
+            lock (_gate)
+            {
+                _availableMemory = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="model"/> for a request as Ollama's scheduler does: a model already loaded
+    /// stays; otherwise it needs its size in memory (the fake's estimate of what Ollama computes from
+    /// the weights and the context), idle models are unloaded to make room, and a model larger than
+    /// all the memory there is fails with Ollama's text (llm/server.go, sizes as format.HumanBytes2
+    /// writes them). Returns that text, or <c>null</c> when the model is loaded.
+    /// </summary>
+    public string? TryLoad(OllamaModel model, TimeSpan keepAlive, int contextLength)
+    {
+        lock (_gate)
+        {
+            if (!_loaded.ContainsKey(model.Name.Key) && _availableMemory is long available)
+            {
+                if (model.Size > available)
+                {
+                    return $"model requires more system memory ({HumanBytes(model.Size)}) than is available ({HumanBytes(available)})";
+                }
+
+                var used = _loaded.Values.Sum(l => l.Model.Size);
+                foreach (var idle in _loaded.Values.OrderBy(l => l.ExpiresAt).ToArray())
+                {
+                    if (used + model.Size <= available)
+                    {
+                        break;
+                    }
+
+                    _loaded.Remove(idle.Model.Name.Key);
+                    used -= idle.Model.Size;
+                }
+            }
+
+            MarkLoaded(model, keepAlive, contextLength);
+            return null;
+        }
+    }
+
+    /// <summary>Go's format.HumanBytes2: "4.6 GiB", "512.0 MiB", "12 B".</summary>
+    internal static string HumanBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:0.0} GiB", bytes / (double)(1L << 30)),
+        >= 1L << 20 => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:0.0} MiB", bytes / (double)(1L << 20)),
+        >= 1L << 10 => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:0.0} KiB", bytes / (double)(1L << 10)),
+        _ => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0} B", bytes),
+    };
 
     /// <summary>Records that a request loaded <paramref name="model"/> for <paramref name="keepAlive"/>.</summary>
     public void MarkLoaded(OllamaModel model, TimeSpan keepAlive, int contextLength)

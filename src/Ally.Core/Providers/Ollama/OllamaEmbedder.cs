@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -28,7 +29,14 @@ namespace Ally.Providers.Ollama
             : base("ollama", options, new EmbeddingLimits(options.BatchSize ?? DefaultBatchSize, int.MaxValue))
         {
             _connection = OllamaConnection.For(context);
+            // num_ctx stays out: inputs are sized from the model's own context length (/api/show).
+            _options = options.Defaults.Options?.Where(o => !string.Equals(o.Key, "num_ctx", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(o => o.Key, o => o.Value, StringComparer.OrdinalIgnoreCase);
+            _keepAlive = options.Defaults.KeepAlive;
         }
+
+        private readonly IReadOnlyDictionary<string, object?>? _options;
+        private readonly string? _keepAlive;
 
         protected override async Task<int?> PrepareCoreAsync(CancellationToken cancellationToken)
         {
@@ -78,6 +86,8 @@ namespace Ally.Providers.Ollama
                 json.WriteEndArray();
                 json.WriteBoolean("truncate", false);
                 if (Dimensions is int dimensions) json.WriteNumber("dimensions", dimensions);
+                OllamaOptions.WriteKeepAlive(json, _keepAlive);
+                OllamaOptions.Write(json, _options);
                 json.WriteEndObject();
             }, Model, null, cancellationToken).ConfigureAwait(false);
             List<float[]> vectors;

@@ -56,26 +56,29 @@ namespace Ally.Providers.Ollama
         }
 
         /// <summary>Writes the <c>options</c> object: -Options, then -MaxTokens (num_predict) and -Temperature over them. Nothing when empty.</summary>
-        public static void Write(Utf8JsonWriter json, ChatRequest request)
+        public static void Write(Utf8JsonWriter json, ChatRequest request) => Write(json, request.Options, request.MaxTokens, request.Temperature);
+
+        /// <summary>Writes the <c>options</c> object: <paramref name="options"/>, then num_predict and temperature over them. Nothing when empty.</summary>
+        public static void Write(Utf8JsonWriter json, IReadOnlyDictionary<string, object?>? options, int? maxTokens = null, double? temperature = null)
         {
-            bool any = (request.Options?.Count ?? 0) > 0 || request.MaxTokens != null || request.Temperature != null;
+            bool any = (options?.Count ?? 0) > 0 || maxTokens != null || temperature != null;
             if (!any) return;
             json.WriteStartObject("options");
-            if (request.Options != null)
+            if (options != null)
             {
-                foreach (KeyValuePair<string, object?> option in request.Options)
+                foreach (KeyValuePair<string, object?> option in options)
                 {
                     Kind kind = Kinds[option.Key];
                     string name = Names.First(n => string.Equals(n, option.Key, StringComparison.OrdinalIgnoreCase));
-                    if (name == "num_predict" && request.MaxTokens != null) continue;
-                    if (name == "temperature" && request.Temperature != null) continue;
+                    if (name == "num_predict" && maxTokens != null) continue;
+                    if (name == "temperature" && temperature != null) continue;
                     TryConvert(option.Value, kind, out object? value);
                     json.WritePropertyName(name);
                     WriteValue(json, value);
                 }
             }
-            if (request.MaxTokens is int max) json.WriteNumber("num_predict", max);
-            if (request.Temperature is double t) json.WriteNumber("temperature", t);
+            if (maxTokens is int max) json.WriteNumber("num_predict", max);
+            if (temperature is double t) json.WriteNumber("temperature", t);
             json.WriteEndObject();
         }
 

@@ -85,11 +85,13 @@ namespace Ally.Providers.Ollama
         public override async Task<ProviderStatus> DiagnoseAsync(ProviderContext context, string model, CancellationToken cancellationToken)
         {
             ProviderStatus status = NewStatus(context, model);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 using (JsonDocument? version = await OllamaConnection.For(context)
                     .SendJsonAsync(HttpMethod.Get, "api/version", null, null, null, cancellationToken).ConfigureAwait(false))
                 {
+                    status.Latency = clock.Elapsed;
                     status.Reachable = true;
                     status.Version = version is null ? null : JsonFields.String(version.RootElement, "version");
                 }
@@ -100,10 +102,40 @@ namespace Ally.Providers.Ollama
             catch (AllyException ex)
             {
                 // An answer with an error status still means a server is there.
+                if (ex.StatusCode != null) status.Latency ??= clock.Elapsed;
                 status.Reachable = ex.StatusCode != null;
                 status.AddProblem(ex);
             }
             return status;
+        }
+
+        /// <summary>
+        /// Ollama's load request: /api/chat with the model and no messages loads it and answers
+        /// {"done":true,"done_reason":"load"} — or fails as a chat would, e.g. 500 "model requires more
+        /// system memory (X GiB) than is available (Y GiB)" (InsufficientMemory).
+        /// </summary>
+        public override bool CanLoadModels => true;
+
+        public override async Task LoadModelAsync(ProviderContext context, string model, ProviderStatus status, CancellationToken cancellationToken)
+        {
+            try
+            {
+                using JsonDocument? answer = await OllamaConnection.For(context).SendJsonAsync(HttpMethod.Post, "api/chat", w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("model", model);
+                    w.WriteStartArray("messages");
+                    w.WriteEndArray();
+                    w.WriteBoolean("stream", false);
+                    w.WriteEndObject();
+                }, model, null, cancellationToken).ConfigureAwait(false);
+                status.ModelLoaded = true;
+            }
+            catch (AllyException ex)
+            {
+                status.ModelLoaded = false;
+                status.AddProblem(Messages.ModelLoadFailed(model) + ex.Message);
+            }
         }
     }
 }

@@ -18,12 +18,15 @@ namespace Ally.Providers.OpenAI
         public static async Task CheckListedAsync(ProviderContext context, string model, ProviderStatus status, bool singleModelServers, CancellationToken cancellationToken)
         {
             IReadOnlyList<CatalogModelInfo> catalog;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 catalog = await new OpenAICatalog(context).ListAsync(null, cancellationToken).ConfigureAwait(false);
+                status.Latency ??= clock.Elapsed;
             }
             catch (AllyException ex)
             {
+                if (ex.StatusCode != null) status.Latency ??= clock.Elapsed;
                 status.Reachable |= ex.StatusCode != null;
                 if (ex.Id == ErrorIds.InvalidApiKey) status.KeyValid = false;
                 // A server without a model list (404) says nothing about the model; anything else is a problem.
@@ -41,7 +44,7 @@ namespace Ally.Providers.OpenAI
             }
             if (singleModelServers && catalog.Count == 1) return;
             status.ModelAvailable = false;
-            status.AddProblem(Messages.ModelNotListed(model, context.ServerName, context.Provider.Name));
+            status.AddProblem(Messages.ModelNotListedBy(model, context.ServerName) + " " + context.Provider.ModelUnavailableRemedy(model, context.Endpoint));
         }
     }
 }

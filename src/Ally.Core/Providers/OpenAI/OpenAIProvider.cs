@@ -31,6 +31,9 @@ namespace Ally.Providers.OpenAI
 
         public override string ServerName(ProviderEndpoint endpoint) => IsOfficial(endpoint) ? "OpenAI" : Messages.ServerAt(endpoint.BaseAddress);
 
+        public override string KeyRemedy(ProviderEndpoint endpoint, string variable) =>
+            IsOfficial(endpoint) ? Messages.OpenAIKeyRemedy(variable) : Messages.CompatibleServerKeyRemedy(variable);
+
         // Compatible servers name their models as they like (llama.cpp even ignores the name): any name goes.
         public override void CheckModelName(string model, SettingOrigin origin, ProviderEndpoint endpoint) { }
 

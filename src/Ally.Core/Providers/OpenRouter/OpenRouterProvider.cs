@@ -84,16 +84,19 @@ namespace Ally.Providers.OpenRouter
             }
             else
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     // /key is current; older deployments (and many scripts) know only /auth/key.
                     JsonDocument? key = await KeyInfoAsync(connection, "key", cancellationToken).ConfigureAwait(false)
                         ?? await KeyInfoAsync(connection, "auth/key", cancellationToken).ConfigureAwait(false);
+                    status.Latency = clock.Elapsed;
                     status.Reachable = true;
                     if (key != null) using (key) ReadKey(key.RootElement, status);
                 }
                 catch (AllyException ex)
                 {
+                    if (ex.StatusCode != null) status.Latency = clock.Elapsed;
                     status.Reachable = ex.StatusCode != null;
                     if (ex.Id == ErrorIds.InvalidApiKey || ex.Id == ErrorIds.RequestBlocked) status.KeyValid = false;
                     status.AddProblem(ex);
