@@ -146,7 +146,7 @@ internal sealed partial class FakeLlamaCpp(BehaviorStore behavior, CancellationT
             if (delay > 0)
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-                await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+                await FakeDelay.AtLeastAsync(delay, linked.Token).ConfigureAwait(false);
             }
 
             if (await ConnectionFaults.TryFailAsync(context, behavior, context.Request.Path.Value ?? "/",

@@ -120,7 +120,7 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
             if (delay > 0)
             {
                 using var linked = LinkedToken(context);
-                await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+                await FakeDelay.AtLeastAsync(delay, linked.Token).ConfigureAwait(false);
             }
 
             if (await ConnectionFaults.TryFailAsync(context, behavior, context.Request.Path.Value ?? "/",

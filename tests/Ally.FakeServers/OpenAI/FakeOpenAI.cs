@@ -102,7 +102,7 @@ internal sealed partial class FakeOpenAI(BehaviorStore behavior, CancellationTok
             if (delay > 0)
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-                await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+                await FakeDelay.AtLeastAsync(delay, linked.Token).ConfigureAwait(false);
             }
 
             if (requireKey && !await AuthorizeAsync(context).ConfigureAwait(false))

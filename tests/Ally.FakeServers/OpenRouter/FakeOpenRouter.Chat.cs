@@ -190,7 +190,7 @@ internal sealed partial class FakeOpenRouter
             if (delay > 0)
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Stopping);
-                await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+                await FakeDelay.AtLeastAsync(delay, linked.Token).ConfigureAwait(false);
             }
 
             await endpoint().ConfigureAwait(false);

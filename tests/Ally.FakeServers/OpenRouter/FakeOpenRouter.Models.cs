@@ -81,7 +81,7 @@ internal sealed partial class FakeOpenRouter
             var delay = Behavior.Current.ResponseDelayMs;
             if (delay > 0)
             {
-                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+                await FakeDelay.AtLeastAsync(delay, context.RequestAborted).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
