@@ -13,6 +13,9 @@ namespace Ally
             "Remove the line. Put the key in an environment variable (and, if it is not the provider's own, name it with api_key_env = \"VARIABLE\" under [provider]), " +
             "or in a SecretManagement vault named by [secrets] vault.";
 
+        public static string SecretInAddressRemedy(string variable) =>
+            F("Keep the address without the user and password in the file, and put the full address in the {0} environment variable (set in your profile or the job's secrets); the default credentials are sent when the address has none.", variable);
+
         public static string UnknownConfigKey(string path, int line, string key, string? nearest) => nearest is null
             ? F("{0}:{1}: Ally has no setting '{2}'; the line is ignored. Get-AllyConfiguration lists every key.", path, line, key)
             : F("{0}:{1}: Ally has no setting '{2}'; the line is ignored. Did you mean '{3}'?", path, line, key, nearest);

@@ -98,6 +98,17 @@ namespace Ally.Tests
         }
 
         [Fact]
+        public void RefusesAProxyAddressWithAPasswordButTakesOneWithout()
+        {
+            AllyException ex = Assert.Throws<AllyException>(() => Parse("[network]\nproxy = \"http://alice:hunter2@proxy:8080\"\n"));
+            Assert.Equal(ErrorIds.ApiKeyInConfigFile, ex.Id);
+            Assert.DoesNotContain("hunter2", ex.Message);
+            Assert.Contains("ALLY_PROXY", ex.Remedy);
+            Assert.True(Parse("[network]\nproxy = \"http://proxy:8080\"\n").TryGet("network.proxy", out _));
+            Assert.Equal("ApiKeyInConfigFile", Assert.Throws<AllyException>(() => ConfigFileEditor.ToTomlValue("network.proxy", "http://alice:hunter2@proxy:8080")).ErrorId);
+        }
+
+        [Fact]
         public void TakesApiKeyEnvAsAVariableName()
         {
             Assert.Equal("MY_KEY", Resolver("[provider]\napi_key_env = \"MY_KEY\"\n").Resolve(AllySettings.ApiKeyVariable).Value);

@@ -297,18 +297,32 @@ Describe 'Network settings in ally.toml' {
         @(Get-AllyFakeProxyRequest $proxy).Count | Should -Be 0
     }
 
-    It 'writes a proxy address with Set-AllyConfiguration without ever showing its password' {
+    It 'never writes or reads a proxy password in the file, and never shows it' {
+        $verbose = Set-AllyConfiguration -Key network.proxy -Value $authProxyUrl -Verbose -PassThru -ErrorAction SilentlyContinue -ErrorVariable refused 4>&1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'ApiKeyInConfigFile*'
         $text = & {
-            Set-AllyConfiguration -Key network.proxy -Value $authProxyUrl -Verbose -PassThru
+            $verbose
+            $refused
             Get-AllyConfiguration network.proxy
-            Get-AllyConfiguration
             Test-AllyConfiguration -ErrorAction SilentlyContinue
         } *>&1 | ConvertTo-AllText
-        $text | Should -Match ([regex]::Escape("http://alice:***@127.0.0.1:$($authProxy.Port)"))
         $text | Should -Not -Match ([regex]::Escape($password))
         $text | Should -Not -Match ([regex]::Escape([Uri]::EscapeDataString($password)))
+        Test-Path $env:ALLY_CONFIG | Should -BeFalse
+
+        # Written by hand: refused when read, without repeating it; the variable is the place for it.
+        Set-Content -LiteralPath $env:ALLY_CONFIG -Value "[network]`nproxy = `"$authProxyUrl`"`n"
+        $err = $null
+        try { Invoke-AllyChat 'hi' -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ApiKeyInConfigFile*'
+        ($err | Out-String) | Should -Not -Match ([regex]::Escape($password))
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*ALLY_PROXY*'
+
+        Remove-Item -LiteralPath $env:ALLY_CONFIG
+        $env:ALLY_PROXY = $authProxyUrl
         $env:OLLAMA_HOST = $fake.Url
-        (Invoke-AllyChat 'with the stored credentials').Content | Should -Be 'You said: with the stored credentials'
+        (Invoke-AllyChat 'with the credentials from the variable').Content | Should -Be 'You said: with the credentials from the variable'
         @(Get-AllyFakeProxyRequest $authProxy | Where-Object authorized).Count | Should -Be 1
+        (Get-AllyConfiguration network.proxy | Out-String) | Should -Not -Match ([regex]::Escape($password))
     }
 }

@@ -88,6 +88,10 @@ namespace Ally.Configuration
                     continue;
                 }
 
+                if (raw.Value is string textValue && key.Setting.HoldsSecret(textValue))
+                    throw new AllyException(ErrorIds.ApiKeyInConfigFile, Messages.ApiKeyInConfigFile(path + ":" + raw.Line.ToString(CultureInfo.InvariantCulture), key.Name),
+                        Messages.SecretInAddressRemedy(key.Setting.EnvironmentVariable ?? key.Name));
+
                 if (!Fits(key.Kind, raw.Value))
                 {
                     warnings.Add(Messages.WrongConfigKind(path, raw.Line, key.Name, ConfigKeys.Describe(key.Kind), DescribeKind(raw.Value)));

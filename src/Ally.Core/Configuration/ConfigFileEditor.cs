@@ -85,6 +85,8 @@ namespace Ally.Configuration
             };
             if (key.Kind == ConfigValueKind.Table || !(result is string || result is long || result is double || result is bool))
                 throw key.Setting.Invalid(value, origin, Messages.NotAScalarValue);
+            if (result is string address && key.Setting.HoldsSecret(address))
+                throw new AllyException(ErrorIds.ApiKeyInConfigFile, Messages.SecretNotWritten(key.Name), Messages.SecretInAddressRemedy(key.Setting.EnvironmentVariable ?? key.Name));
             key.Setting.Check(result is string s ? s : result, origin);
             if (key.Kind == ConfigValueKind.Integer && result is double) throw key.Setting.Invalid(value, origin, Messages.NotAWholeNumber);
             return result;

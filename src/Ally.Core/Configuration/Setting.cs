@@ -125,6 +125,9 @@ namespace Ally.Configuration
         /// <summary>Hides the secret part of a text value in messages (the password of a proxy address), or null to show it as it is.</summary>
         internal Func<string, string>? MaskText { get; set; }
 
+        /// <summary>True when <paramref name="text"/> holds something <see cref="MaskText"/> hides (a proxy's password): never written to or read from a file.</summary>
+        internal bool HoldsSecret(string text) => MaskText != null && !string.Equals(MaskText(text), text, StringComparison.Ordinal);
+
         /// <summary><paramref name="text"/> as messages may show it (<see cref="MaskText"/> applied).</summary>
         internal string Shown(string text) => MaskText?.Invoke(text) ?? text;
 
