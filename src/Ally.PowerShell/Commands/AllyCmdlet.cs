@@ -53,19 +53,26 @@ namespace Ally.PowerShell.Commands
         /// </summary>
         private protected ConfigLayers ConfigFilesHere()
         {
-            ConfigLayers files = OrStop(() => ConfigFiles.Discover(CurrentFolder(SessionState?.Path)));
+            ConfigLayers files = OrStop(() => ConfigFiles.Discover(CurrentFolder(SessionState)));
             foreach (string warning in files.Warnings) WriteWarning(warning);
             return files;
         }
 
-        /// <summary>The current file-system folder of a session (not the process's, which PowerShell does not move).</summary>
-        internal static string? CurrentFolder(PathIntrinsics? path)
+        /// <summary>
+        /// The current file-system folder of a session (not the process's, which PowerShell does not
+        /// move). Read from the current drive: PowerShell's path properties list the machine's drives
+        /// (read /proc/self/mountinfo) on every call, a cost each command would pay.
+        /// </summary>
+        internal static string? CurrentFolder(SessionState? state)
         {
             try
             {
-                return path?.CurrentFileSystemLocation.ProviderPath;
+                PSDriveInfo? drive = state?.Drive.Current;
+                if (drive != null && drive.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    return System.IO.Path.Combine(drive.Root, drive.CurrentLocation);
+                return state?.Path.CurrentFileSystemLocation.ProviderPath;
             }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is InvalidOperationException)
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is InvalidOperationException || ex is ArgumentException)
             {
                 return null;
             }

@@ -74,7 +74,7 @@ namespace Ally.PowerShell.Commands
 
             ConfigLayers files = ConfigFilesHere();
             string path = Scope == ConfigurationScope.Project
-                ? files.ProjectPath ?? Path.Combine(CurrentFolder(SessionState?.Path) ?? Environment.CurrentDirectory, ConfigFiles.FileName)
+                ? files.ProjectPath ?? Path.Combine(CurrentFolder(SessionState) ?? Environment.CurrentDirectory, ConfigFiles.FileName)
                 : files.UserPath;
             foreach ((string pairKey, object pairValue) in pairs)
             {

@@ -27,7 +27,7 @@ namespace Ally.PowerShell.Commands
             ConfigLayers files;
             try
             {
-                files = ConfigFiles.Discover(CurrentFolder(SessionState?.Path));
+                files = ConfigFiles.Discover(CurrentFolder(SessionState));
             }
             catch (AllyException ex)
             {
