@@ -64,7 +64,7 @@ namespace Ally.Configuration
             DocumentSyntax document = ParseSyntax(path, text);
             var warnings = new List<string>();
             var entries = new Dictionary<string, ConfigEntry>(StringComparer.OrdinalIgnoreCase);
-            foreach (RawValue raw in Flatten(document, warnings, path))
+            foreach (ConfigEntry raw in Flatten(document, warnings, path))
             {
                 ConfigKeys.Key? key = ConfigKeys.Find(raw.Key, out string? member);
                 if (key is null)
@@ -138,22 +138,8 @@ namespace Ally.Configuration
             _ => "a date",
         };
 
-        private readonly struct RawValue
-        {
-            public RawValue(string key, object? value, int line)
-            {
-                Key = key;
-                Value = value;
-                Line = line;
-            }
-
-            public string Key { get; }
-            public object? Value { get; }
-            public int Line { get; }
-        }
-
         /// <summary>Every key = value of the document with its full key: root keys, then each [table]'s.</summary>
-        private static IEnumerable<RawValue> Flatten(DocumentSyntax document, List<string> warnings, string path)
+        private static IEnumerable<ConfigEntry> Flatten(DocumentSyntax document, List<string> warnings, string path)
         {
             foreach (KeyValueSyntax pair in document.KeyValues) yield return Read(string.Empty, pair);
             foreach (TableSyntaxBase table in document.Tables)
@@ -168,8 +154,8 @@ namespace Ally.Configuration
             }
         }
 
-        private static RawValue Read(string prefix, KeyValueSyntax pair) =>
-            new RawValue(prefix + KeyText(pair.Key), ValueOf(pair.Value), pair.Span.Start.Line + 1);
+        private static ConfigEntry Read(string prefix, KeyValueSyntax pair) =>
+            new ConfigEntry(prefix + KeyText(pair.Key), ValueOf(pair.Value), pair.Span.Start.Line + 1);
 
         /// <summary>A key's dotted text without quotes or spaces: provider.model.</summary>
         internal static string KeyText(KeySyntax? key)
