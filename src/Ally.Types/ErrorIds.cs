@@ -71,6 +71,14 @@ namespace Ally
         /// <summary>Test-AllyConfiguration found checks that failed.</summary>
         public static readonly AllyErrorId ConfigurationInvalid = new AllyErrorId(nameof(ConfigurationInvalid), AllyErrorCategory.InvalidData);
 
+        // Conversations.
+        /// <summary>Import-AllyConversation was given a file that is not a saved conversation (or is damaged).</summary>
+        public static readonly AllyErrorId NotAConversationFile = new AllyErrorId(nameof(NotAConversationFile), AllyErrorCategory.InvalidData);
+        /// <summary>The conversation file was written by a newer Ally.</summary>
+        public static readonly AllyErrorId UnsupportedConversationFile = new AllyErrorId(nameof(UnsupportedConversationFile), AllyErrorCategory.InvalidData);
+        /// <summary>Something was given as a conversation that does not have the shape of one.</summary>
+        public static readonly AllyErrorId InvalidConversation = new AllyErrorId(nameof(InvalidConversation), AllyErrorCategory.InvalidArgument);
+
         // Connections.
         /// <summary>No Ollama server answered at the address.</summary>
         public static readonly AllyErrorId OllamaUnreachable = new AllyErrorId(nameof(OllamaUnreachable), AllyErrorCategory.ConnectionError);

@@ -122,10 +122,7 @@ namespace Ally.Configuration
                 ConfigFile.ParseSyntax(path, updated); // never write a file Ally could not read back
                 string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
                 if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-                string temporary = path + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
-                File.WriteAllText(temporary, updated);
-                if (File.Exists(path)) File.Replace(temporary, path, null);
-                else File.Move(temporary, path);
+                AtomicFile.WriteText(path, updated);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

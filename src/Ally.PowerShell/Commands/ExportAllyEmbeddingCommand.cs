@@ -58,23 +58,13 @@ namespace Ally.PowerShell.Commands
             if (!ShouldProcess(path, Messages.ShouldProcessExport(_items.Count))) return;
 
             // Written beside the target, then moved over it: a stopped or failed export leaves the old file intact.
-            string temporary = path + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
             try
             {
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                {
-                    EmbeddingSetFile.Write(stream, _items);
-                }
-                if (File.Exists(path)) File.Replace(temporary, path, null);
-                else File.Move(temporary, path);
+                Configuration.AtomicFile.Write(path, stream => EmbeddingSetFile.Write(stream, _items));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "EmbeddingFileNotWritten", ErrorCategory.WriteError, path));
-            }
-            finally
-            {
-                if (File.Exists(temporary)) File.Delete(temporary);
             }
             if (PassThru) WriteObject(new FileInfo(path));
         }

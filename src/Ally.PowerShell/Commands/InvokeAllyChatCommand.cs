@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using System.Threading.Tasks;
+using Ally.Configuration;
 using Ally.Http;
 using Ally.PowerShell.Async;
 using Ally.PowerShell.Completers;
@@ -97,6 +98,15 @@ namespace Ally.PowerShell.Commands
         [ValidateRange(0.000001, 1000000.0)]
         public double MaxCost { get; set; }
 
+        /// <summary>
+        /// The conversation to continue: what Invoke-AllyChat returned, a Conversation
+        /// (Import-AllyConversation), or either after Import-Clixml, a job or ConvertFrom-Json. Piping a
+        /// response or conversation does the same.
+        /// </summary>
+        [Parameter]
+        [ConversationTransformation]
+        public Conversation? Conversation { get; set; }
+
         /// <summary>Write the answer to the host as it arrives.</summary>
         [Parameter]
         public SwitchParameter Stream { get; set; }
@@ -119,6 +129,8 @@ namespace Ally.PowerShell.Commands
         private Action<ChatUpdateBatch>? _drainStream;
         private PipelineInputRenderer? _renderer;
         private readonly List<PSObject> _gathered = new List<PSObject>();
+        private Conversation? _piped;
+        private readonly Dictionary<string, (ChatSettings Settings, IChatProvider Chat)> _continued = new Dictionary<string, (ChatSettings, IChatProvider)>(StringComparer.Ordinal);
 
         /// <inheritdoc />
         protected override void BeginProcessing()
@@ -156,15 +168,19 @@ namespace Ally.PowerShell.Commands
         protected override void ProcessRecord()
         {
             if (InputObject is null || InputObject.BaseObject is null) return;
+            // A piped response or conversation is continued, never rendered as context.
+            Conversation? piped = ConversationReader.IsConversation(InputObject) ? ReadConversation(InputObject) : null;
             if (!ForEach)
             {
-                _gathered.Add(InputObject);
+                if (piped is null) _gathered.Add(InputObject);
+                else if (_piped is null) _piped = piped;
+                else ThrowAllyError(new AllyException(ErrorIds.InvalidConversation, Messages.OneConversationAtATime, Messages.OneConversationRemedy), InputObject);
                 return;
             }
 
-            string message = PromptBuilder.Build(Prompt, _renderer!.Render(new[] { InputObject }));
+            string message = PromptBuilder.Build(Prompt, piped is null ? _renderer!.Render(new[] { InputObject }) : new List<InputItem>());
             if (message.Length == 0) return;
-            Start(message, InputObject);
+            Start(message, InputObject, piped ?? Conversation);
             // Keep output flowing in input order while later items are still running.
             _pump!.Flush();
         }
@@ -179,22 +195,48 @@ namespace Ally.PowerShell.Commands
                 {
                     ThrowAllyError(new AllyException(ErrorIds.PromptRequired, Messages.PromptRequired, Messages.PromptRequiredRemedy));
                 }
-                if (message.Length > 0) Start(message, null);
+                if (message.Length > 0) Start(message, null, _piped ?? Conversation);
             }
             _pump!.WaitAll();
         }
 
         private protected override void DisposeCore() => _pump?.Dispose();
 
-        private void Start(string message, object? target)
+        private Conversation ReadConversation(PSObject item)
         {
-            var messages = new List<ChatMessage>(2);
-            if (!string.IsNullOrEmpty(System)) messages.Add(new ChatMessage(ChatMessage.Roles.System, System!));
-            messages.Add(new ChatMessage(ChatMessage.Roles.User, message));
-            ChatRequest request = _settings!.CreateRequest(messages);
-            if (MyInvocation.BoundParameters.ContainsKey("Verbose")) WriteVerbose($"Sending {message.Length} characters to {_provider!.Name} model {request.Model}.");
+            try
+            {
+                return ConversationReader.Read(item);
+            }
+            catch (AllyException ex)
+            {
+                ThrowAllyError(ex, item);
+                throw; // not reached
+            }
+        }
 
-            IChatProvider provider = _provider!;
+        private void Start(string message, object? target, Conversation? conversation)
+        {
+            var messages = new List<ChatMessage>((conversation?.Messages.Count ?? 0) + 2);
+            // -System replaces the conversation's system prompt; otherwise the conversation keeps its own.
+            string? system = !string.IsNullOrEmpty(System) ? System : conversation?.SystemPrompt;
+            if (!string.IsNullOrEmpty(system)) messages.Add(new ChatMessage(ChatMessage.Roles.System, system!));
+            if (conversation != null)
+            {
+                foreach (ChatMessage earlier in conversation.Messages)
+                {
+                    if (earlier.Role != ChatMessage.Roles.System) messages.Add(earlier);
+                }
+            }
+            messages.Add(new ChatMessage(ChatMessage.Roles.User, message));
+            (ChatSettings settings, IChatProvider provider) = ChatFor(conversation, target);
+            ChatRequest request = settings.CreateRequest(messages);
+            if (MyInvocation.BoundParameters.ContainsKey("Verbose"))
+            {
+                if (conversation != null) WriteVerbose(Messages.ContinuingConversation(conversation.Messages.Count, conversation.Provider, conversation.Model));
+                WriteVerbose($"Sending {message.Length} characters to {provider.Name} model {request.Model}.");
+            }
+
             RetryPolicy retryPolicy = _retryPolicy!;
             CostBudget? budget = _budget;
             Action<ChatUpdateBatch>? drain = _drainStream;
@@ -215,6 +257,34 @@ namespace Ally.PowerShell.Commands
                 },
                 response => Finish(response),
                 failure => Fail(failure, target));
+        }
+
+        /// <summary>
+        /// The settings and chat client for a turn: the command's, or — for a conversation held with a
+        /// provider and model, when neither -Provider nor -Model is given — that provider and model, so
+        /// a conversation goes on where it was held (over ALLY_MODEL and ally.toml).
+        /// </summary>
+        private (ChatSettings, IChatProvider) ChatFor(Conversation? conversation, object? target)
+        {
+            if (conversation?.Provider is null || conversation.Model is null
+                || MyInvocation.BoundParameters.ContainsKey(nameof(Provider)) || MyInvocation.BoundParameters.ContainsKey(nameof(Model)))
+                return (_settings!, _provider!);
+            string key = conversation.Provider + "\n" + conversation.Model;
+            if (_continued.TryGetValue(key, out var known)) return known;
+            Dictionary<string, object?> values = BoundSettings();
+            values[nameof(Provider)] = conversation.Provider;
+            values[nameof(Model)] = conversation.Model;
+            try
+            {
+                ChatSettings settings = ChatSettings.Resolve(SettingsResolver.Create(values, null, Settings.Files), VaultReader, requireKey: true);
+                WarnAbout(settings.Context);
+                return _continued[key] = (settings, settings.Provider.CreateChat(settings.Context));
+            }
+            catch (AllyException ex)
+            {
+                ThrowAllyError(ex, target);
+                throw; // not reached
+            }
         }
 
         /// <summary>On the pipeline thread: a finished answer.</summary>
