@@ -23,6 +23,15 @@ namespace Ally
         public const string OneConversationPerFile = "Several conversations were piped to Export-AllyConversation; a file holds one.";
         public const string OneConversationPerFileRemedy = "Export each to its own file, e.g. with ForEach-Object and a -Path per conversation.";
         public static string ShouldProcessExportConversation(int messages) => F("Save a conversation of {0} messages", messages);
+        public static string ConversationTooLong(int tokens, string model, int window, int reserve) =>
+            F("The conversation is about {0:N0} tokens; {1} takes {2:N0}, with {3:N0} kept for the answer.", tokens, model, window, reserve);
+        public const string ConversationTooLongRemedy =
+            "Shorten the question or the piped input, or choose a model with a longer context (Get-AllyModel -Detailed shows ContextLength).";
+        public const string ConversationTooLongNoTruncateRemedy =
+            "Leave out -NoTruncate to let Ally leave out the oldest turns, shorten the input, or choose a model with a longer context.";
+        public static string TurnsLeftOut(int tokens, string model, int window, int turns) =>
+            F("The conversation is about {0:N0} tokens, more than {1}'s {2:N0}: the oldest {3} turn{4} were left out (-NoTruncate fails instead).",
+                tokens, model, window, turns, turns == 1 ? string.Empty : "s");
         public static string ContinuingConversation(int messages, string? provider, string? model) =>
             F("Continuing a conversation of {0} messages{1}.", messages, provider is null ? string.Empty : F(" held with {0} {1}", provider, model));
     }

@@ -144,4 +144,67 @@ Describe 'Conversations' {
         $r | Export-AllyConversation $file -WhatIf
         Get-Content -Raw $file | Should -BeLike 'original*'
     }
+
+    Context 'Context windows' {
+        BeforeAll {
+            # A long conversation: ten turns of about 700 estimated tokens each.
+            function New-LongConversation([int] $Turns = 10) {
+                $messages = [System.Collections.Generic.List[Ally.ChatMessage]]::new()
+                $messages.Add([Ally.ChatMessage]::new('system', 'Be brief.'))
+                foreach ($i in 1..$Turns) {
+                    $messages.Add([Ally.ChatMessage]::new('user', "Question $i " + ('x' * 2000)))
+                    $messages.Add([Ally.ChatMessage]::new('assistant', "Answer $i"))
+                }
+                [Ally.Conversation]::new($messages, 'ollama', 'small')
+            }
+        }
+
+        BeforeEach {
+            Set-AllyFakeModel $server @{ name = 'small'; context_length = 4096; capabilities = @('completion') } -Add | Out-Null
+        }
+
+        It 'asks nothing more for a short request' {
+            $null = Invoke-AllyChat 'hi'
+            @(Get-AllyFakeRequest $server | Where-Object Path -eq '/api/show').Count | Should -Be 0
+            (Get-ChatBodies)[-1].options.num_ctx | Should -BeNullOrEmpty
+        }
+
+        It 'leaves out the oldest turns with a warning (never the system prompt or the question), and sets num_ctx to fit' {
+            $r = Invoke-AllyChat 'Last question?' -Conversation (New-LongConversation) -WarningVariable w 3>$null
+            $r | Should -Not -BeNullOrEmpty
+            ($w -join ' ') | Should -BeLike '*small*4,096*oldest*turns were left out*'
+            $body = (Get-ChatBodies)[-1]
+            $messages = @($body.messages)
+            $messages[0].content | Should -Be 'Be brief.'
+            $messages[-1].content | Should -Be 'Last question?'
+            $messages.Count | Should -BeLessThan 22
+            $messages[1].role | Should -Be 'user'   # whole turns only
+            $body.options.num_ctx | Should -BeLessOrEqual 4096
+            $body.options.num_ctx | Should -BeGreaterThan 2048
+        }
+
+        It 'fails with -NoTruncate before sending anything' {
+            $err = $null
+            try { Invoke-AllyChat 'Last question?' -Conversation (New-LongConversation) -NoTruncate -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'ContextLengthExceeded*'
+            $err.ErrorDetails.RecommendedAction | Should -BeLike '*-NoTruncate*'
+            @(Get-ChatBodies).Count | Should -Be 0
+        }
+
+        It 'sets num_ctx for a long conversation that fits the model (Ollama cuts long prompts at its small default)' {
+            $null = Invoke-AllyChat 'Last question?' -Conversation (New-LongConversation -Turns 4) -Model llama3.1 -WarningVariable w
+            $w | Should -BeNullOrEmpty
+            $body = (Get-ChatBodies)[-1]
+            @($body.messages).Count | Should -Be 10
+            $body.options.num_ctx | Should -BeGreaterThan 3000
+            $body.options.num_ctx % 1024 | Should -Be 0
+        }
+
+        It 'keeps the num_ctx the user set, and fits the conversation into it' {
+            $null = Invoke-AllyChat 'Last question?' -Conversation (New-LongConversation -Turns 4) -Model llama3.1 -Options @{ num_ctx = 2500 } -WarningVariable w 3>$null
+            $body = (Get-ChatBodies)[-1]
+            $body.options.num_ctx | Should -Be 2500
+            ($w -join ' ') | Should -BeLike '*2,500*left out*'
+        }
+    }
 }

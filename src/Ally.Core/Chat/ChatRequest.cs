@@ -27,5 +27,15 @@ namespace Ally
         public TimeSpan? Timeout { get; set; }
         /// <summary>Ollama's keep_alive ("10m", "-1", "0"), or null for the server's default.</summary>
         public string? KeepAlive { get; set; }
+
+        /// <summary>The same request with other messages (and, when given, other options).</summary>
+        public ChatRequest With(IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?>? options = null) => new ChatRequest(Model, messages)
+        {
+            MaxTokens = MaxTokens,
+            Temperature = Temperature,
+            Options = options ?? Options,
+            Timeout = Timeout,
+            KeepAlive = KeepAlive,
+        };
     }
 }

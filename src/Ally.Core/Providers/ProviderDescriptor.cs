@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Configuration;
@@ -174,6 +175,32 @@ namespace Ally.Providers
 
         /// <summary>Request defaults from the provider's own settings (Ollama: ally.toml's [ollama.options], num_thread, num_gpu, num_ctx, keep_alive); -Options goes over them.</summary>
         public virtual RequestDefaults ResolveDefaults(SettingsResolver settings) => RequestDefaults.None;
+
+        /// <summary>The model's context window in tokens, or null when the provider does not say.</summary>
+        public virtual Task<int?> ContextLengthAsync(ProviderContext context, string model, CancellationToken cancellationToken)
+        {
+            if (!(CreateCatalog(context) is IModelCatalog catalog)) return Task.FromResult<int?>(null);
+            return FromCatalogAsync(catalog, model, cancellationToken);
+        }
+
+        private static async Task<int?> FromCatalogAsync(IModelCatalog catalog, string model, CancellationToken cancellationToken)
+        {
+            try
+            {
+                IReadOnlyList<CatalogModelInfo> models = await catalog.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                return models.FirstOrDefault(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase))?.ContextLength;
+            }
+            catch (AllyException)
+            {
+                return null; // the chat request itself will say what is wrong
+            }
+        }
+
+        /// <summary>The window the request itself fixes (Ollama: its num_ctx option), or null.</summary>
+        public virtual int? FixedWindow(ChatRequest request) => null;
+
+        /// <summary>The request with a window of <paramref name="tokens"/> allocated (Ollama: num_ctx); by default unchanged.</summary>
+        public virtual ChatRequest WithWindow(ChatRequest request, int tokens) => request;
 
         /// <summary>Checks -Options for this provider (names, kinds of values); throws before any request.</summary>
         public abstract void CheckOptions(IReadOnlyDictionary<string, object?> options);

@@ -107,6 +107,10 @@ namespace Ally.PowerShell.Commands
         [ConversationTransformation]
         public Conversation? Conversation { get; set; }
 
+        /// <summary>Fail (ContextLengthExceeded) when the conversation does not fit the model's context window, instead of leaving out its oldest turns.</summary>
+        [Parameter]
+        public SwitchParameter NoTruncate { get; set; }
+
         /// <summary>Write the answer to the host as it arrives.</summary>
         [Parameter]
         public SwitchParameter Stream { get; set; }
@@ -238,6 +242,8 @@ namespace Ally.PowerShell.Commands
             }
 
             RetryPolicy retryPolicy = _retryPolicy!;
+            ProviderContext context = settings.Context;
+            bool noTruncate = NoTruncate;
             CostBudget? budget = _budget;
             Action<ChatUpdateBatch>? drain = _drainStream;
             _pump!.Start(
@@ -250,7 +256,8 @@ namespace Ally.PowerShell.Commands
                     {
                         if (batch.Add(update)) job.Post(batch, drain!);
                     };
-                    ChatResponse response = await ChatService.CompleteAsync(provider, request, onUpdate, job.CancellationToken, retryPolicy, job.WriteWarning)
+                    ChatRequest fitted = await ContextWindow.FitAsync(context, request, noTruncate, job.WriteWarning, job.CancellationToken).ConfigureAwait(false);
+                    ChatResponse response = await ChatService.CompleteAsync(provider, fitted, onUpdate, job.CancellationToken, retryPolicy, job.WriteWarning)
                         .ConfigureAwait(false);
                     budget?.Add(response.Cost);
                     return response;

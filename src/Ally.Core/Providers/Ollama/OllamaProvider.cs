@@ -48,6 +48,49 @@ namespace Ally.Providers.Ollama
 
         public override void CheckOptions(IReadOnlyDictionary<string, object?> options) => OllamaOptions.Check(options);
 
+        /// <summary>The model's maximum context (/api/show's model_info); null when the server does not say or cannot answer.</summary>
+        public override async Task<int?> ContextLengthAsync(ProviderContext context, string model, CancellationToken cancellationToken)
+        {
+            try
+            {
+                using JsonDocument? show = await OllamaConnection.For(context).SendJsonAsync(HttpMethod.Post, "api/show", json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("model", model);
+                    json.WriteEndObject();
+                }, model, null, cancellationToken).ConfigureAwait(false);
+                return show is null ? null : OllamaEmbedder.ContextLength(show.RootElement);
+            }
+            catch (AllyException)
+            {
+                return null; // the chat request itself will say what is wrong (model not installed, …)
+            }
+        }
+
+        /// <summary>The user's num_ctx, which is the window.</summary>
+        public override int? FixedWindow(ChatRequest request)
+        {
+            if (request.Options is null) return null;
+            foreach (KeyValuePair<string, object?> option in request.Options)
+            {
+                if (string.Equals(option.Key, "num_ctx", StringComparison.OrdinalIgnoreCase) && AllySettings.IsNumber(option.Value))
+                    return Convert.ToInt32(option.Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return null;
+        }
+
+        /// <summary>Allocates <paramref name="tokens"/> with num_ctx (Ollama's default is small and cuts long prompts silently).</summary>
+        public override ChatRequest WithWindow(ChatRequest request, int tokens)
+        {
+            var options = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            if (request.Options != null)
+            {
+                foreach (KeyValuePair<string, object?> option in request.Options) options[option.Key] = option.Value;
+            }
+            options["num_ctx"] = (long)tokens;
+            return request.With(request.Messages, options);
+        }
+
         /// <summary>[ollama.options] from ally.toml, then num_thread (OLLAMA_NUM_THREADS), num_gpu (OLLAMA_GPU_LAYERS) and num_ctx over it; keep_alive.</summary>
         public override RequestDefaults ResolveDefaults(SettingsResolver settings)
         {
