@@ -190,7 +190,7 @@ $sw.Stop(); $p.Refresh()
         $piped = Measure-Sides ([ordered]@{
                 ally = {
                     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-                    $null = Get-Content $file | Invoke-AllyChat 'Summarise this file'
+                    $null = Get-Content $file | Invoke-AllyChat 'Summarise this file' -WarningAction SilentlyContinue
                     @{ Ms = $watch.Elapsed.TotalMilliseconds }
                 }
                 raw = {

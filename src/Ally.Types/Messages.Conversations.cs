@@ -32,6 +32,9 @@ namespace Ally
         public static string TurnsLeftOut(int tokens, string model, int window, int turns) =>
             F("The conversation is about {0:N0} tokens, more than {1}'s {2:N0}: the oldest {3} turn{4} were left out (-NoTruncate fails instead).",
                 tokens, model, window, turns, turns == 1 ? string.Empty : "s");
+        public static string QuestionMayBeTooLong(int tokens, string model, int window) =>
+            F("The question alone is about {0:N0} tokens by Ally's cautious estimate, more than {1}'s {2:N0}: it is sent without the earlier turns, and the model may not see all of it (-NoTruncate fails instead).",
+                tokens, model, window);
         public static string ContinuingConversation(int messages, string? provider, string? model) =>
             F("Continuing a conversation of {0} messages{1}.", messages, provider is null ? string.Empty : F(" held with {0} {1}", provider, model));
     }

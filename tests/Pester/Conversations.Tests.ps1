@@ -183,6 +183,16 @@ Describe 'Conversations' {
             $body.options.num_ctx | Should -BeGreaterThan 2048
         }
 
+        It 'sends a question too long for the window alone, saying the model may not see all of it' {
+            $long = 'y' * 20000
+            $null = Invoke-AllyChat $long -Conversation (New-LongConversation -Turns 2) -WarningVariable w 3>$null
+            ($w -join ' ') | Should -BeLike '*question alone*small*may not see all of it*'
+            $messages = @((Get-ChatBodies)[-1].messages)
+            $messages.Count | Should -Be 2
+            $messages[0].role | Should -Be 'system'
+            $messages[1].content | Should -Be $long
+        }
+
         It 'fails with -NoTruncate before sending anything' {
             $err = $null
             try { Invoke-AllyChat 'Last question?' -Conversation (New-LongConversation) -NoTruncate -ErrorAction Stop } catch { $err = $_ }

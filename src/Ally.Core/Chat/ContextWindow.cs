@@ -88,17 +88,34 @@ namespace Ally
             IReadOnlyList<ChatMessage> messages = request.Messages;
             if (needed + reserve > window)
             {
-                int dropped = 0;
-                IReadOnlyList<ChatMessage>? fitted = noTruncate ? null : Fit(messages, window - reserve, out dropped);
-                if (fitted is null)
+                if (noTruncate)
                     throw new AllyException(ErrorIds.ContextLengthExceeded, Messages.ConversationTooLong(needed, request.Model, window, reserve),
-                        noTruncate ? Messages.ConversationTooLongNoTruncateRemedy : Messages.ConversationTooLongRemedy);
-                onWarning?.Invoke(Messages.TurnsLeftOut(needed, request.Model, window, dropped));
+                        Messages.ConversationTooLongNoTruncateRemedy);
+                IReadOnlyList<ChatMessage>? fitted = Fit(messages, window - reserve, out int dropped);
+                if (fitted is null)
+                {
+                    // Not even the question fits by the (cautious) estimate: it goes alone, with the system
+                    // prompt, and the user is told the model may not see all of it.
+                    fitted = Fit(messages, int.MaxValue, out _) is IReadOnlyList<ChatMessage> all ? LastTurn(all) : messages;
+                    onWarning?.Invoke(Messages.QuestionMayBeTooLong(Tokens(fitted), request.Model, window));
+                }
+                else
+                {
+                    onWarning?.Invoke(Messages.TurnsLeftOut(needed, request.Model, window, dropped));
+                }
                 messages = fitted;
                 needed = Tokens(messages);
             }
             ChatRequest fittedRequest = ReferenceEquals(messages, request.Messages) ? request : request.With(messages);
             return fixedWindow is null ? context.Provider.WithWindow(fittedRequest, Math.Min(maximum.Value, RoundUp(needed + reserve))) : fittedRequest;
+        }
+
+        /// <summary>The system prompt and the last turn.</summary>
+        private static IReadOnlyList<ChatMessage> LastTurn(IReadOnlyList<ChatMessage> messages)
+        {
+            int start = messages.Count - 1;
+            while (start > 0 && messages[start].Role != ChatMessage.Roles.User) start--;
+            return messages.TakeWhile(m => m.Role == ChatMessage.Roles.System).Concat(messages.Skip(start)).ToList();
         }
 
         private static int RoundUp(int tokens) => (tokens + 1023) / 1024 * 1024;
