@@ -29,19 +29,28 @@ namespace Ally.Conversations
                 json.WriteNumber("version", Version);
                 if (conversation.Provider != null) json.WriteString("provider", conversation.Provider);
                 if (conversation.Model != null) json.WriteString("model", conversation.Model);
-                json.WriteStartArray("messages");
-                foreach (ChatMessage message in conversation.Messages)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("role", message.Role);
-                    json.WriteString("content", message.Content);
-                    if (message.Thinking != null) json.WriteString("thinking", message.Thinking);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                WriteMessages(json, conversation.Messages);
                 json.WriteEndObject();
             }
             return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>
+        /// Writes <c>"messages": [{"role", "content", "thinking"?}, …]</c>: the shape of Ollama's chat
+        /// request and of the saved file alike.
+        /// </summary>
+        public static void WriteMessages(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages)
+        {
+            json.WriteStartArray("messages");
+            foreach (ChatMessage message in messages)
+            {
+                json.WriteStartObject();
+                json.WriteString("role", message.Role);
+                json.WriteString("content", message.Content);
+                if (message.Thinking != null) json.WriteString("thinking", message.Thinking);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
         }
 
         /// <summary>Reads a conversation from <paramref name="text"/> (the file at <paramref name="path"/>); throws NotAConversationFile or UnsupportedConversationFile.</summary>

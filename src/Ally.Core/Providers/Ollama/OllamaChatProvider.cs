@@ -56,16 +56,7 @@ namespace Ally.Providers.Ollama
         {
             json.WriteStartObject();
             json.WriteString("model", request.Model);
-            json.WriteStartArray("messages");
-            foreach (ChatMessage m in request.Messages)
-            {
-                json.WriteStartObject();
-                json.WriteString("role", m.Role);
-                json.WriteString("content", m.Content);
-                if (m.Thinking != null) json.WriteString("thinking", m.Thinking);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            Conversations.ConversationFile.WriteMessages(json, request.Messages);
             json.WriteBoolean("stream", true);
             OllamaOptions.WriteKeepAlive(json, request.KeepAlive);
             OllamaOptions.Write(json, request);
