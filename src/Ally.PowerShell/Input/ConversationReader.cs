@@ -19,8 +19,19 @@ namespace Ally.PowerShell.Input
         };
 
         /// <summary>True for a piped item that continues a conversation (rather than being context for the prompt).</summary>
-        public static bool IsConversation(PSObject item) =>
-            item.BaseObject is ChatResponse || item.BaseObject is Conversation || item.TypeNames.Any(t => TypeNames.Contains(t, StringComparer.Ordinal));
+        public static bool IsConversation(PSObject item)
+        {
+            object value = item.BaseObject;
+            if (value is ChatResponse || value is Conversation) return true;
+            // Text (Get-Content lines) is never one; only objects without a .NET type of their own
+            // (deserialized ones) are asked for their type names, which cost an allocation each.
+            if (!(value is PSCustomObject || ReferenceEquals(value, item))) return false;
+            foreach (string name in item.TypeNames)
+            {
+                if (Array.IndexOf(TypeNames, name) >= 0) return true;
+            }
+            return false;
+        }
 
         /// <summary>The conversation <paramref name="value"/> holds; throws InvalidConversation when it has no such shape.</summary>
         public static Conversation Read(object value)
