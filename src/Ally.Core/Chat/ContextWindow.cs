@@ -96,7 +96,7 @@ namespace Ally
                 {
                     // Not even the question fits by the (cautious) estimate: it goes alone, with the system
                     // prompt, and the user is told the model may not see all of it.
-                    fitted = Fit(messages, int.MaxValue, out _) is IReadOnlyList<ChatMessage> all ? LastTurn(all) : messages;
+                    fitted = LastTurn(messages);
                     onWarning?.Invoke(Messages.QuestionMayBeTooLong(Tokens(fitted), request.Model, window));
                 }
                 else

@@ -26,11 +26,13 @@ namespace Ally.Configuration
         }
 
         /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte order mark.</summary>
-        public static void WriteText(string path, string text) =>
-            Write(path, stream =>
-            {
-                byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
-                stream.Write(bytes, 0, bytes.Length);
-            });
+        public static void WriteText(string path, string text) => Write(path, Utf8(text));
+
+        /// <summary>A writer of <paramref name="text"/> as UTF-8 without a byte order mark (for <see cref="Write"/>).</summary>
+        public static Action<Stream> Utf8(string text) => stream =>
+        {
+            byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
+            stream.Write(bytes, 0, bytes.Length);
+        };
     }
 }

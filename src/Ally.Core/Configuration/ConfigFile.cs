@@ -56,7 +56,9 @@ namespace Ally.Configuration
         public bool TryGet(string key, out ConfigEntry entry) => _entries.TryGetValue(key, out entry!);
 
         /// <summary>How messages name a line of this file: "&lt;path&gt;:&lt;line&gt;".</summary>
-        public string Where(int line) => Path + ":" + line.ToString(CultureInfo.InvariantCulture);
+        public string Where(int line) => Where(Path, line);
+
+        private static string Where(string path, int line) => path + ":" + line.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>Parses <paramref name="text"/>; throws ConfigFileSyntax or ApiKeyInConfigFile.</summary>
         public static ConfigFile Parse(string path, string text, SettingSource scope)
@@ -70,7 +72,7 @@ namespace Ally.Configuration
                 if (key is null)
                 {
                     if (ConfigKeys.LooksLikeSecret(raw.Key))
-                        throw new AllyException(ErrorIds.ApiKeyInConfigFile, Messages.ApiKeyInConfigFile(path + ":" + raw.Line.ToString(CultureInfo.InvariantCulture), raw.Key),
+                        throw new AllyException(ErrorIds.ApiKeyInConfigFile, Messages.ApiKeyInConfigFile(Where(path, raw.Line), raw.Key),
                             Messages.ApiKeyInConfigFileRemedy);
                     warnings.Add(Messages.UnknownConfigKey(path, raw.Line, raw.Key, ConfigKeys.Nearest(raw.Key)));
                     continue;
@@ -89,7 +91,7 @@ namespace Ally.Configuration
                 }
 
                 if (raw.Value is string textValue && key.Setting.HoldsSecret(textValue))
-                    throw new AllyException(ErrorIds.ApiKeyInConfigFile, Messages.ApiKeyInConfigFile(path + ":" + raw.Line.ToString(CultureInfo.InvariantCulture), key.Name),
+                    throw new AllyException(ErrorIds.ApiKeyInConfigFile, Messages.ApiKeyInConfigFile(Where(path, raw.Line), key.Name),
                         Messages.SecretInAddressRemedy(key.Setting.EnvironmentVariable ?? key.Name));
 
                 if (!Fits(key.Kind, raw.Value))

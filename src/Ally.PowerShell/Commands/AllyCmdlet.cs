@@ -166,6 +166,29 @@ namespace Ally.PowerShell.Commands
             return true;
         }
 
+        /// <summary>With -NoClobber: stops when <paramref name="path"/> exists (<paramref name="errorId"/>, ResourceExists).</summary>
+        private protected void StopIfExists(string path, string errorId)
+        {
+            if (!System.IO.File.Exists(path)) return;
+            ThrowTerminatingError(new ErrorRecord(new System.IO.IOException(Messages.FileExists(path)), errorId, ErrorCategory.ResourceExists, path)
+            {
+                ErrorDetails = new ErrorDetails(Messages.FileExists(path)) { RecommendedAction = Messages.FileExistsRemedy },
+            });
+        }
+
+        /// <summary>Writes <paramref name="path"/> in one step (<see cref="AtomicFile"/>); a file-system failure stops the command (<paramref name="errorId"/>, WriteError).</summary>
+        private protected void WriteFileOrStop(string path, string errorId, Action<System.IO.Stream> write)
+        {
+            try
+            {
+                AtomicFile.Write(path, write);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, errorId, ErrorCategory.WriteError, path));
+            }
+        }
+
         /// <summary>An ErrorRecord for an Ally failure: stable id, category, remedy as the recommended action.</summary>
         internal static ErrorRecord ToErrorRecord(AllyException exception, object? target)
         {

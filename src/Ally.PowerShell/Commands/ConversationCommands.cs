@@ -49,22 +49,9 @@ namespace Ally.PowerShell.Commands
         {
             if (_conversation is null) return;
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            if (NoClobber && File.Exists(path))
-            {
-                ThrowTerminatingError(new ErrorRecord(new IOException(Messages.FileExists(path)), "ConversationFileExists", ErrorCategory.ResourceExists, path)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.FileExists(path)) { RecommendedAction = Messages.FileExistsRemedy },
-                });
-            }
+            if (NoClobber) StopIfExists(path, "ConversationFileExists");
             if (!ShouldProcess(path, Messages.ShouldProcessExportConversation(_conversation.Messages.Count))) return;
-            try
-            {
-                AtomicFile.WriteText(path, ConversationFile.ToJson(_conversation));
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "ConversationFileNotWritten", ErrorCategory.WriteError, path));
-            }
+            WriteFileOrStop(path, "ConversationFileNotWritten", AtomicFile.Utf8(ConversationFile.ToJson(_conversation)));
             if (PassThru) WriteObject(new FileInfo(path));
         }
     }

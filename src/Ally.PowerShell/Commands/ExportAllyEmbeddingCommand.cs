@@ -47,25 +47,12 @@ namespace Ally.PowerShell.Commands
         protected override void EndProcessing()
         {
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            if (NoClobber && File.Exists(path))
-            {
-                ThrowTerminatingError(new ErrorRecord(new IOException(Messages.FileExists(path)), "EmbeddingFileExists", ErrorCategory.ResourceExists, path)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.FileExists(path)) { RecommendedAction = Messages.FileExistsRemedy },
-                });
-            }
+            if (NoClobber) StopIfExists(path, "EmbeddingFileExists");
             OrStop(() => EmbeddingSearch.CheckUniform(_items, Messages.SaveTask));
             if (!ShouldProcess(path, Messages.ShouldProcessExport(_items.Count))) return;
 
             // Written beside the target, then moved over it: a stopped or failed export leaves the old file intact.
-            try
-            {
-                Configuration.AtomicFile.Write(path, stream => EmbeddingSetFile.Write(stream, _items));
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "EmbeddingFileNotWritten", ErrorCategory.WriteError, path));
-            }
+            WriteFileOrStop(path, "EmbeddingFileNotWritten", stream => EmbeddingSetFile.Write(stream, _items));
             if (PassThru) WriteObject(new FileInfo(path));
         }
     }
