@@ -64,6 +64,26 @@ namespace Ally
         public bool Streamed { get; }
         /// <summary>False for the partial answer kept on an error.</summary>
         public bool IsComplete { get; }
+        /// <summary>The tool calls made on the way to this answer (-Tool), in order, each with its outcome; empty when none.</summary>
+        public IReadOnlyList<ToolCallResult> ToolCalls { get; internal set; } = Array.Empty<ToolCallResult>();
+        /// <summary>True when the model still wanted tools after -MaxToolCalls calls: the answer may be unfinished.</summary>
+        public bool ToolCallLimitReached { get; internal set; }
+
+        /// <summary>
+        /// This answer as the last round of a turn with tool calls: the whole conversation, every call,
+        /// and the token counts and cost of all rounds together.
+        /// </summary>
+        internal ChatResponse AfterTools(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolCallResult> calls, bool limitReached,
+            int? earlierPromptTokens, int? earlierCompletionTokens, decimal? earlierCost) =>
+            new ChatResponse(Content, Thinking, Model, Provider, FinishReason, Add(PromptTokens, earlierPromptTokens), Add(CompletionTokens, earlierCompletionTokens),
+                TotalDuration, LoadDuration, PromptDuration, CompletionDuration, messages, Streamed, IsComplete,
+                Cost is null && earlierCost is null ? null : (Cost ?? 0) + (earlierCost ?? 0))
+            {
+                ToolCalls = calls,
+                ToolCallLimitReached = limitReached,
+            };
+
+        private static int? Add(int? a, int? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
 
         /// <summary>The answer's text.</summary>
         public override string ToString() => Content;

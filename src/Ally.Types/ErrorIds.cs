@@ -151,6 +151,16 @@ namespace Ally
         /// <summary>Get-AllyModel -Recommended: no recommendation has that name.</summary>
         public static readonly AllyErrorId ModelNotRecommended = new AllyErrorId(nameof(ModelNotRecommended), AllyErrorCategory.ObjectNotFound);
 
+        // Tools and structured output.
+        /// <summary>The model cannot call tools (-Tool with a model without tool support).</summary>
+        public static readonly AllyErrorId ToolsNotSupported = new AllyErrorId(nameof(ToolsNotSupported), AllyErrorCategory.InvalidArgument);
+        /// <summary>-Tool names something that cannot be offered as a tool.</summary>
+        public static readonly AllyErrorId InvalidTool = new AllyErrorId(nameof(InvalidTool), AllyErrorCategory.InvalidArgument);
+        /// <summary>-Schema is not a JSON Schema Ally can use.</summary>
+        public static readonly AllyErrorId InvalidSchema = new AllyErrorId(nameof(InvalidSchema), AllyErrorCategory.InvalidArgument);
+        /// <summary>The answer was not JSON of the asked shape, even after asking again.</summary>
+        public static readonly AllyErrorId StructuredOutputInvalid = new AllyErrorId(nameof(StructuredOutputInvalid), AllyErrorCategory.InvalidData);
+
         // Embeddings.
         /// <summary>The model cannot make embeddings (a chat model given to New-AllyEmbedding).</summary>
         public static readonly AllyErrorId EmbeddingNotSupported = new AllyErrorId(nameof(EmbeddingNotSupported), AllyErrorCategory.InvalidArgument);

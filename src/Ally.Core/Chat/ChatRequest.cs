@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Ally.Tools;
 
 namespace Ally
 {
@@ -27,6 +28,10 @@ namespace Ally
         public TimeSpan? Timeout { get; set; }
         /// <summary>Ollama's keep_alive ("10m", "-1", "0"), or null for the server's default.</summary>
         public string? KeepAlive { get; set; }
+        /// <summary>Tools the model may call, or null.</summary>
+        public IReadOnlyList<ToolDefinition>? Tools { get; set; }
+        /// <summary>The answer's form: null for text, "json" for any JSON, else JSON Schema text the answer must match.</summary>
+        public string? Format { get; set; }
 
         /// <summary>The same request with other messages (and, when given, other options).</summary>
         public ChatRequest With(IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?>? options = null) => new ChatRequest(Model, messages)
@@ -36,6 +41,8 @@ namespace Ally
             Options = options ?? Options,
             Timeout = Timeout,
             KeepAlive = KeepAlive,
+            Tools = Tools,
+            Format = Format,
         };
     }
 }

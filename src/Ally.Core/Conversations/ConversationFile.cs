@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using Ally.Tools;
 
 namespace Ally.Conversations
 {
@@ -36,8 +37,9 @@ namespace Ally.Conversations
         }
 
         /// <summary>
-        /// Writes <c>"messages": [{"role", "content", "thinking"?}, …]</c>: the shape of Ollama's chat
-        /// request and of the saved file alike.
+        /// Writes <c>"messages": [{"role", "content", "thinking"?, "tool_calls"?, "tool_name"?, "tool_call_id"?}, …]</c>:
+        /// the shape of Ollama's chat request (protocols §1.3: tool calls whole, arguments as an object)
+        /// and of the saved file alike.
         /// </summary>
         public static void WriteMessages(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages)
         {
@@ -48,9 +50,41 @@ namespace Ally.Conversations
                 json.WriteString("role", message.Role);
                 json.WriteString("content", message.Content);
                 if (message.Thinking != null) json.WriteString("thinking", message.Thinking);
+                if (message.ToolCalls != null)
+                {
+                    json.WriteStartArray("tool_calls");
+                    foreach (ToolCall call in message.ToolCalls)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("id", call.Id);
+                        json.WriteStartObject("function");
+                        json.WriteString("name", call.Name);
+                        json.WritePropertyName("arguments");
+                        WriteArguments(json, call.Arguments);
+                        json.WriteEndObject();
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                }
+                if (message.ToolName != null) json.WriteString("tool_name", message.ToolName);
+                if (message.ToolCallId != null) json.WriteString("tool_call_id", message.ToolCallId);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+        }
+
+        /// <summary>
+        /// A call's arguments as a JSON object. Arguments a model sent broken (they went back to it as a
+        /// failed call) are written as an empty object: Ollama takes nothing else.
+        /// </summary>
+        private static void WriteArguments(Utf8JsonWriter json, string arguments)
+        {
+            if (ToolArguments.IsObject(arguments)) json.WriteRawValue(arguments, skipInputValidation: true);
+            else
+            {
+                json.WriteStartObject();
+                json.WriteEndObject();
+            }
         }
 
         /// <summary>Reads a conversation from <paramref name="text"/> (the file at <paramref name="path"/>); throws NotAConversationFile or UnsupportedConversationFile.</summary>
@@ -83,16 +117,35 @@ namespace Ally.Conversations
                     string? role = Text(item, "role");
                     string? content = Text(item, "content");
                     if (role is null || content is null || !IsRole(role)) throw NotAConversation(path, Messages.BadConversationMessage(index));
-                    messages.Add(new ChatMessage(role, content, Text(item, "thinking")));
+                    messages.Add(ReadMessage(item, role, content));
                     index++;
                 }
                 return new Conversation(messages, Text(root, "provider"), Text(root, "model"));
             }
         }
 
+        private static ChatMessage ReadMessage(JsonElement item, string role, string content)
+        {
+            if (role == ChatMessage.Roles.Tool) return ChatMessage.ToolResult(Text(item, "tool_call_id") ?? string.Empty, Text(item, "tool_name") ?? string.Empty, content);
+            if (role == ChatMessage.Roles.Assistant && item.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind == JsonValueKind.Array)
+            {
+                var list = new List<ToolCall>();
+                foreach (JsonElement call in calls.EnumerateArray())
+                {
+                    if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("function", out JsonElement function)) continue;
+                    string arguments = function.TryGetProperty("arguments", out JsonElement a)
+                        ? a.ValueKind == JsonValueKind.String ? a.GetString()! : a.GetRawText()
+                        : "{}";
+                    list.Add(new ToolCall(Text(call, "id") ?? string.Empty, Text(function, "name") ?? string.Empty, arguments));
+                }
+                return new ChatMessage(content, Text(item, "thinking"), list);
+            }
+            return new ChatMessage(role, content, Text(item, "thinking"));
+        }
+
         /// <summary>True for the roles a conversation holds.</summary>
         public static bool IsRole(string role) =>
-            role == ChatMessage.Roles.System || role == ChatMessage.Roles.User || role == ChatMessage.Roles.Assistant || role == "tool";
+            role == ChatMessage.Roles.System || role == ChatMessage.Roles.User || role == ChatMessage.Roles.Assistant || role == ChatMessage.Roles.Tool;
 
         private static string? Text(JsonElement item, string name) =>
             item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

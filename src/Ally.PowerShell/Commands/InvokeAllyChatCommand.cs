@@ -9,6 +9,7 @@ using Ally.Http;
 using Ally.PowerShell.Async;
 using Ally.PowerShell.Completers;
 using Ally.PowerShell.Input;
+using Ally.PowerShell.Tools;
 using Ally.Providers;
 
 namespace Ally.PowerShell.Commands
@@ -17,7 +18,7 @@ namespace Ally.PowerShell.Commands
     /// <para type="synopsis">Sends one chat turn to a model and returns its answer.</para>
     /// Piped input is gathered into one request by default; -ForEach sends one request per object.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "AllyChat", DefaultParameterSetName = PromptSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "AllyChat", DefaultParameterSetName = PromptSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(ChatResponse))]
     public sealed class InvokeAllyChatCommand : AllyCmdlet
     {
@@ -111,6 +112,24 @@ namespace Ally.PowerShell.Commands
         [Parameter]
         public SwitchParameter NoTruncate { get; set; }
 
+        /// <summary>
+        /// PowerShell commands the model may call (names, or what Get-Command returns). Commands that
+        /// change things (they support -WhatIf) ask first, unless -Force.
+        /// </summary>
+        [Parameter]
+        [ToolTransformation]
+        [ValidateNotNullOrEmpty]
+        public CommandInfo[]? Tool { get; set; }
+
+        /// <summary>Most tool calls for one question (default 10); then the model is told to answer with what it has.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int MaxToolCalls { get; set; } = ChatTurn.DefaultMaxToolCalls;
+
+        /// <summary>Run tools that change things without asking (and in sessions that cannot ask).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Write the answer to the host as it arrives.</summary>
         [Parameter]
         public SwitchParameter Stream { get; set; }
@@ -132,6 +151,7 @@ namespace Ally.PowerShell.Commands
         private StreamWriter? _streamWriter;
         private Action<ChatUpdateBatch>? _drainStream;
         private PipelineInputRenderer? _renderer;
+        private CommandTools? _tools;
         private readonly List<PSObject> _gathered = new List<PSObject>();
         private Conversation? _piped;
         private readonly Dictionary<string, (ChatSettings Settings, IChatProvider Chat)> _continued = new Dictionary<string, (ChatSettings, IChatProvider)>(StringComparer.Ordinal);
@@ -144,6 +164,7 @@ namespace Ally.PowerShell.Commands
                 _settings = ChatSettings.Resolve(Settings, VaultReader, requireKey: true);
                 WarnAbout(_settings.Context);
                 _provider = _settings.Provider.CreateChat(_settings.Context);
+                if (Tool != null) _tools = CommandTools.Create(this, Tool);
             }
             catch (AllyException ex)
             {
@@ -235,6 +256,7 @@ namespace Ally.PowerShell.Commands
             messages.Add(new ChatMessage(ChatMessage.Roles.User, message));
             (ChatSettings settings, IChatProvider provider) = ChatFor(conversation, target);
             ChatRequest request = settings.CreateRequest(messages);
+            request.Tools = _tools?.Definitions;
             if (MyInvocation.BoundParameters.ContainsKey("Verbose"))
             {
                 if (conversation != null) WriteVerbose(Messages.ContinuingConversation(conversation.Messages.Count, conversation.Provider, conversation.Model));
@@ -246,19 +268,29 @@ namespace Ally.PowerShell.Commands
             bool noTruncate = NoTruncate;
             CostBudget? budget = _budget;
             Action<ChatUpdateBatch>? drain = _drainStream;
+            CommandTools? tools = _tools;
+            bool force = Force;
+            int maxToolCalls = MaxToolCalls;
             _pump!.Start(
                 async job =>
                 {
                     budget?.EnsureAvailable();
                     // Pieces that arrive while the host is still writing earlier ones go out together.
                     var batch = drain is null ? null : new ChatUpdateBatch();
-                    Action<ChatUpdate>? onUpdate = batch is null ? null : update =>
+                    var options = new ChatTurnOptions
                     {
-                        if (batch.Add(update)) job.Post(batch, drain!);
+                        OnUpdate = batch is null ? null : update =>
+                        {
+                            if (batch.Add(update)) job.Post(batch, drain!);
+                        },
+                        Fit = (r, ct) => ContextWindow.FitAsync(context, r, noTruncate, job.WriteWarning, ct),
+                        RetryPolicy = retryPolicy,
+                        OnWarning = job.WriteWarning,
+                        // Each call runs on the pipeline thread, where commands, prompts and -WhatIf work.
+                        Tools = tools?.RunnerFor(this, force, run => job.InvokeAsync(run)),
+                        MaxToolCalls = maxToolCalls,
                     };
-                    ChatRequest fitted = await ContextWindow.FitAsync(context, request, noTruncate, job.WriteWarning, job.CancellationToken).ConfigureAwait(false);
-                    ChatResponse response = await ChatService.CompleteAsync(provider, fitted, onUpdate, job.CancellationToken, retryPolicy, job.WriteWarning)
-                        .ConfigureAwait(false);
+                    ChatResponse response = await ChatTurn.RunAsync(provider, request, options, job.CancellationToken).ConfigureAwait(false);
                     budget?.Add(response.Cost);
                     return response;
                 },

@@ -63,10 +63,38 @@ namespace Ally.PowerShell.Input
                 string? role = Text(Property(itemShape, "Role"))?.ToLowerInvariant();
                 string? content = Text(Property(itemShape, "Content"));
                 if (role is null || content is null || !Conversations.ConversationFile.IsRole(role)) throw Invalid(value);
-                messages.Add(new ChatMessage(role, content, Text(Property(itemShape, "Thinking"))));
+                messages.Add(ReadMessage(itemShape, role, content));
             }
             if (messages.Count == 0) throw Invalid(value);
             return new Conversation(messages, Text(Property(shape, "Provider")), Text(Property(shape, "Model")));
+        }
+
+        /// <summary>A message of a deserialized shape, with its tool calls (assistant) or the call it answers (tool).</summary>
+        private static ChatMessage ReadMessage(PSObject shape, string role, string content)
+        {
+            if (role == ChatMessage.Roles.Tool)
+                return ChatMessage.ToolResult(Text(Property(shape, "ToolCallId")) ?? string.Empty, Text(Property(shape, "ToolName")) ?? string.Empty, content);
+            object? calls = Property(shape, "ToolCalls");
+            if (calls is PSObject wrapped) calls = wrapped.BaseObject;
+            if (role == ChatMessage.Roles.Assistant && calls is IEnumerable list && !(calls is string))
+            {
+                var read = new List<ToolCall>();
+                foreach (object? call in list)
+                {
+                    if (call is null) continue;
+                    if ((call is PSObject p ? p.BaseObject : call) is ToolCall known)
+                    {
+                        read.Add(known);
+                        continue;
+                    }
+                    PSObject callShape = call as PSObject ?? PSObject.AsPSObject(call);
+                    string? name = Text(Property(callShape, "Name"));
+                    if (name is null) continue;
+                    read.Add(new ToolCall(Text(Property(callShape, "Id")) ?? string.Empty, name, Text(Property(callShape, "Arguments")) ?? "{}"));
+                }
+                if (read.Count > 0) return new ChatMessage(content, Text(Property(shape, "Thinking")), read);
+            }
+            return new ChatMessage(role, content, Text(Property(shape, "Thinking")));
         }
 
         private static object? Property(PSObject shape, string name)

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ally.Async;
 using Ally.Http;
+using Ally.Tools;
 
 namespace Ally.Providers.Ollama
 {
@@ -57,6 +58,14 @@ namespace Ally.Providers.Ollama
             json.WriteStartObject();
             json.WriteString("model", request.Model);
             Conversations.ConversationFile.WriteMessages(json, request.Messages);
+            if (request.Tools != null) ToolSchemas.WriteTools(json, request.Tools);
+            if (request.Format != null)
+            {
+                // "json", or the schema itself (protocols §1.3).
+                json.WritePropertyName("format");
+                if (request.Format == "json") json.WriteStringValue("json");
+                else json.WriteRawValue(request.Format);
+            }
             json.WriteBoolean("stream", true);
             OllamaOptions.WriteKeepAlive(json, request.KeepAlive);
             OllamaOptions.Write(json, request);
@@ -92,7 +101,7 @@ namespace Ally.Providers.Ollama
                     if (reader.ValueTextEquals(Message))
                     {
                         reader.Read();
-                        if (reader.TokenType == JsonTokenType.StartObject) ReadMessage(ref reader, answer);
+                        if (reader.TokenType == JsonTokenType.StartObject) ReadMessage(ref reader, answer, line);
                         else reader.Skip();
                     }
                     else if (reader.ValueTextEquals(Model)) answer.Model = ReadString(ref reader) ?? answer.Model;
@@ -132,18 +141,75 @@ namespace Ally.Providers.Ollama
             if (answer.IsDone && string.IsNullOrEmpty(answer.FinishReason)) answer.FinishReason = "stop";
         }
 
-        private static void ReadMessage(ref Utf8JsonReader reader, ChatAccumulator answer)
+        private static void ReadMessage(ref Utf8JsonReader reader, ChatAccumulator answer, ReadOnlySpan<byte> line)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals(Content)) answer.AppendContent(ReadString(ref reader));
                 else if (reader.ValueTextEquals(Thinking)) answer.AppendThinking(ReadString(ref reader));
+                else if (reader.ValueTextEquals(ToolCallsField))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray) ReadToolCalls(ref reader, answer, line);
+                    else reader.Skip();
+                }
                 else
                 {
                     reader.Read();
                     reader.Skip();
                 }
             }
+        }
+
+        /// <summary>
+        /// Reads <c>tool_calls</c>: whole calls, <c>{"id"?, "function": {"index"?, "name", "arguments": {…}}}</c>,
+        /// the arguments an object (kept as its JSON text). Older servers send no id (§3.14).
+        /// </summary>
+        private static void ReadToolCalls(ref Utf8JsonReader reader, ChatAccumulator answer, ReadOnlySpan<byte> line)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                string? id = null, name = null, arguments = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals(IdField)) id = ReadString(ref reader);
+                    else if (reader.ValueTextEquals(FunctionField))
+                    {
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            reader.Skip();
+                            continue;
+                        }
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            if (reader.ValueTextEquals(NameField)) name = ReadString(ref reader);
+                            else if (reader.ValueTextEquals(ArgumentsField)) arguments = ReadRaw(ref reader, line);
+                            else
+                            {
+                                reader.Read();
+                                reader.Skip();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                answer.AddToolCall(id, name ?? string.Empty, arguments ?? "{}");
+            }
+        }
+
+        /// <summary>The next value's JSON text (a string value's own text when it is a string).</summary>
+        private static string ReadRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String) return reader.GetString() ?? string.Empty;
+            long start = reader.TokenStartIndex;
+            reader.Skip();
+            return Encoding.UTF8.GetString(line.Slice((int)start, (int)(reader.BytesConsumed - start)).ToArray());
         }
 
         private static string? ReadString(ref Utf8JsonReader reader)
@@ -177,5 +243,10 @@ namespace Ally.Providers.Ollama
         private static readonly byte[] Error = Encoding.UTF8.GetBytes("error");
         private static readonly byte[] Content = Encoding.UTF8.GetBytes("content");
         private static readonly byte[] Thinking = Encoding.UTF8.GetBytes("thinking");
+        private static readonly byte[] ToolCallsField = Encoding.UTF8.GetBytes("tool_calls");
+        private static readonly byte[] IdField = Encoding.UTF8.GetBytes("id");
+        private static readonly byte[] FunctionField = Encoding.UTF8.GetBytes("function");
+        private static readonly byte[] NameField = Encoding.UTF8.GetBytes("name");
+        private static readonly byte[] ArgumentsField = Encoding.UTF8.GetBytes("arguments");
     }
 }

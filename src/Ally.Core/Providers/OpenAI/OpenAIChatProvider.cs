@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ally.Async;
 using Ally.Http;
+using Ally.Tools;
 
 namespace Ally.Providers.OpenAI
 {
@@ -86,14 +87,10 @@ namespace Ally.Providers.OpenAI
             json.WriteStartObject();
             json.WriteString("model", request.Model);
             json.WriteStartArray("messages");
-            foreach (ChatMessage m in request.Messages)
-            {
-                json.WriteStartObject();
-                json.WriteString("role", m.Role);
-                json.WriteString("content", m.Content);
-                json.WriteEndObject();
-            }
+            foreach (ChatMessage m in request.Messages) WriteMessage(json, m);
             json.WriteEndArray();
+            if (request.Tools != null) ToolSchemas.WriteTools(json, request.Tools);
+            if (request.Format != null) WriteResponseFormat(json, request.Format);
             json.WriteBoolean("stream", true);
             // Token counts in the stream: OpenAI and the compatible servers send them only when asked
             // (OpenRouter always does, and ignores the field).
@@ -108,9 +105,57 @@ namespace Ally.Providers.OpenAI
                 {
                     if (option.Key == "max_tokens" && request.MaxTokens != null) continue;
                     if (option.Key == "temperature" && request.Temperature != null) continue;
+                    if (option.Key == "tools" && request.Tools != null) continue;
+                    if (option.Key == "response_format" && request.Format != null) continue;
                     json.WritePropertyName(option.Key);
                     JsonValueWriter.Write(json, option.Value);
                 }
+            }
+            json.WriteEndObject();
+        }
+
+        /// <summary>
+        /// One message: an assistant turn's tool calls with their arguments as a JSON string, and a tool
+        /// result with the id of the call it answers (protocols §3.5).
+        /// </summary>
+        private static void WriteMessage(Utf8JsonWriter json, ChatMessage m)
+        {
+            json.WriteStartObject();
+            json.WriteString("role", m.Role);
+            json.WriteString("content", m.Content);
+            if (m.ToolCalls != null)
+            {
+                json.WriteStartArray("tool_calls");
+                foreach (ToolCall call in m.ToolCalls)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", call.Id);
+                    json.WriteString("type", "function");
+                    json.WriteStartObject("function");
+                    json.WriteString("name", call.Name);
+                    json.WriteString("arguments", call.Arguments);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            if (m.ToolCallId != null) json.WriteString("tool_call_id", m.ToolCallId);
+            json.WriteEndObject();
+        }
+
+        /// <summary><c>response_format</c>: <c>json_object</c> for any JSON, <c>json_schema</c> with the schema (protocols §3.2).</summary>
+        private static void WriteResponseFormat(Utf8JsonWriter json, string format)
+        {
+            json.WriteStartObject("response_format");
+            if (format == "json") json.WriteString("type", "json_object");
+            else
+            {
+                json.WriteString("type", "json_schema");
+                json.WriteStartObject("json_schema");
+                json.WriteString("name", "answer");
+                json.WritePropertyName("schema");
+                json.WriteRawValue(format);
+                json.WriteEndObject();
             }
             json.WriteEndObject();
         }
@@ -216,6 +261,12 @@ namespace Ally.Providers.OpenAI
                             if (reader.ValueTextEquals(ReasoningField)) thinking = ReadText(ref reader);
                             else if (reader.ValueTextEquals(ReasoningContentField)) thinkingContent = ReadText(ref reader);
                             else if (reader.ValueTextEquals(ContentField)) content = ReadText(ref reader);
+                            else if (reader.ValueTextEquals(ToolCallsField))
+                            {
+                                reader.Read();
+                                if (reader.TokenType == JsonTokenType.StartArray) ReadToolCalls(ref reader, answer);
+                                else reader.Skip();
+                            }
                             else
                             {
                                 reader.Read();
@@ -242,6 +293,55 @@ namespace Ally.Providers.OpenAI
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
             }
             return error;
+        }
+
+        /// <summary>
+        /// Reads <c>tool_calls</c>: streamed pieces by <c>index</c> (the first with id and name, later ones
+        /// adding to the arguments string), or a whole completion's calls (their position is their index).
+        /// llama.cpp may send an empty id (§3.13).
+        /// </summary>
+        private static void ReadToolCalls(ref Utf8JsonReader reader, ChatAccumulator answer)
+        {
+            int position = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                int index = position++;
+                string? id = null, name = null, arguments = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals(IndexField))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int i)) index = i;
+                    }
+                    else if (reader.ValueTextEquals(IdField)) id = ReadText(ref reader);
+                    else if (reader.ValueTextEquals(FunctionField))
+                    {
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            reader.Skip();
+                            continue;
+                        }
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            if (reader.ValueTextEquals(NameField)) name = ReadText(ref reader);
+                            else if (reader.ValueTextEquals(ArgumentsField)) arguments = ReadText(ref reader);
+                            else
+                            {
+                                reader.Read();
+                                reader.Skip();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                answer.AddToolCallPiece(index, id, name, arguments);
+            }
         }
 
         private static string? ReadText(ref Utf8JsonReader reader)
@@ -280,5 +380,11 @@ namespace Ally.Providers.OpenAI
         private static readonly byte[] ReasoningContentField = Encoding.UTF8.GetBytes("reasoning_content");
         private static readonly byte[] ContentField = Encoding.UTF8.GetBytes("content");
         private static readonly byte[] FinishReasonField = Encoding.UTF8.GetBytes("finish_reason");
+        private static readonly byte[] ToolCallsField = Encoding.UTF8.GetBytes("tool_calls");
+        private static readonly byte[] IndexField = Encoding.UTF8.GetBytes("index");
+        private static readonly byte[] IdField = Encoding.UTF8.GetBytes("id");
+        private static readonly byte[] FunctionField = Encoding.UTF8.GetBytes("function");
+        private static readonly byte[] NameField = Encoding.UTF8.GetBytes("name");
+        private static readonly byte[] ArgumentsField = Encoding.UTF8.GetBytes("arguments");
     }
 }

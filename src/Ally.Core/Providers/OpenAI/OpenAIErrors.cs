@@ -30,6 +30,10 @@ namespace Ally.Providers.OpenAI
             {
                 ex = new AllyException(ErrorIds.ContextLengthExceeded, text, Messages.ContextLengthRemedy(provider));
             }
+            else if (status >= 400 && status < 600 && Ally.Tools.ToolErrors.IsToolsNotSupported(body.Message))
+            {
+                ex = new AllyException(ErrorIds.ToolsNotSupported, text, Messages.ToolsNotSupportedRemedy);
+            }
             else switch (status)
             {
                 case 400:
