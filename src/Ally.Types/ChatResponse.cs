@@ -66,6 +66,8 @@ namespace Ally
         public bool IsComplete { get; }
         /// <summary>The tool calls made on the way to this answer (-Tool), in order, each with its outcome; empty when none.</summary>
         public IReadOnlyList<ToolCallResult> ToolCalls { get; internal set; } = Array.Empty<ToolCallResult>();
+        /// <summary>With -Format json or -Schema: the answer's JSON, checked (without a code fence the model may have put around it).</summary>
+        public string? Json { get; internal set; }
         /// <summary>True when the model still wanted tools after -MaxToolCalls calls: the answer may be unfinished.</summary>
         public bool ToolCallLimitReached { get; internal set; }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Http;
+using Ally.Structured;
 using Ally.Tools;
 
 namespace Ally
@@ -22,6 +23,12 @@ namespace Ally
         public RetryPolicy? RetryPolicy { get; set; }
         /// <summary>Told of retries, left-out turns and the tool-call limit (on a worker thread), or null.</summary>
         public Action<string>? OnWarning { get; set; }
+        /// <summary>Told of answers asked again (on a worker thread), or null.</summary>
+        public Action<string>? OnVerbose { get; set; }
+        /// <summary>The JSON the answer must be (-Format json, -Schema), or null for text.</summary>
+        public StructuredAnswer? Structured { get; set; }
+        /// <summary>How many times an answer that is not the asked JSON is asked again.</summary>
+        public int FormatRetries { get; set; } = StructuredAnswer.DefaultRetries;
     }
 
     /// <summary>
@@ -38,6 +45,46 @@ namespace Ally
 
         /// <summary>Runs the turn.</summary>
         public static async Task<ChatResponse> RunAsync(IChatProvider provider, ChatRequest request, ChatTurnOptions options, CancellationToken cancellationToken)
+        {
+            StructuredAnswer? structured = options.Structured;
+            if (structured is null) return await RunToolsAsync(provider, request, options, cancellationToken).ConfigureAwait(false);
+
+            // The format goes in the request (Ollama format, response_format) and, for servers that ignore
+            // it, in words after the question; the answer is checked here either way.
+            ChatRequest next = WithInstruction(request, structured.Instruction);
+            next.Format = structured.RequestFormat;
+            for (int attempt = 1; ; attempt++)
+            {
+                ChatResponse response = await RunToolsAsync(provider, next, options, cancellationToken).ConfigureAwait(false);
+                string? json = structured.Check(response.Content, out IReadOnlyList<string> problems);
+                if (json != null)
+                {
+                    response.Json = json;
+                    return response;
+                }
+                string text = string.Join("; ", problems);
+                if (attempt > options.FormatRetries || response.ToolCallLimitReached)
+                    throw new AllyException(ErrorIds.StructuredOutputInvalid, Messages.StructuredOutputInvalid(attempt, text), Messages.StructuredOutputInvalidRemedy)
+                    {
+                        PartialResponse = response,
+                    };
+                options.OnVerbose?.Invoke(Messages.AskingAgain(attempt, text));
+                var messages = new List<ChatMessage>(response.Messages) { new ChatMessage(ChatMessage.Roles.User, Messages.AnswerAgain(text)) };
+                next = next.With(messages);
+            }
+        }
+
+        /// <summary>The request with <paramref name="instruction"/> after the last question.</summary>
+        private static ChatRequest WithInstruction(ChatRequest request, string instruction)
+        {
+            var messages = new List<ChatMessage>(request.Messages);
+            int last = messages.FindLastIndex(m => m.Role == ChatMessage.Roles.User);
+            if (last < 0) messages.Add(new ChatMessage(ChatMessage.Roles.User, instruction));
+            else messages[last] = new ChatMessage(ChatMessage.Roles.User, messages[last].Content + "\n\n" + instruction);
+            return request.With(messages);
+        }
+
+        private static async Task<ChatResponse> RunToolsAsync(IChatProvider provider, ChatRequest request, ChatTurnOptions options, CancellationToken cancellationToken)
         {
             var calls = new List<ToolCallResult>();
             int? promptTokens = null, completionTokens = null;

@@ -130,6 +130,24 @@ namespace Ally.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// The shape the answer must have: a JSON Schema as a hashtable (or PSCustomObject) or as JSON
+        /// text. Ally asks for it (Ollama format, response_format), checks the answer itself, and asks
+        /// again when it does not match.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? Schema { get; set; }
+
+        /// <summary>Text (the default), or Json: the answer must be JSON (checked; asked again when it is not).</summary>
+        [Parameter]
+        [ValidateSet("Text", "Json", IgnoreCase = true)]
+        public string Format { get; set; } = "Text";
+
+        /// <summary>Return the answer's JSON as objects (as ConvertFrom-Json would) instead of the response. Implies -Format Json.</summary>
+        [Parameter]
+        public SwitchParameter AsObject { get; set; }
+
         /// <summary>Write the answer to the host as it arrives.</summary>
         [Parameter]
         public SwitchParameter Stream { get; set; }
@@ -152,6 +170,7 @@ namespace Ally.PowerShell.Commands
         private Action<ChatUpdateBatch>? _drainStream;
         private PipelineInputRenderer? _renderer;
         private CommandTools? _tools;
+        private Structured.StructuredAnswer? _structured;
         private readonly List<PSObject> _gathered = new List<PSObject>();
         private Conversation? _piped;
         private readonly Dictionary<string, (ChatSettings Settings, IChatProvider Chat)> _continued = new Dictionary<string, (ChatSettings, IChatProvider)>(StringComparer.Ordinal);
@@ -165,6 +184,7 @@ namespace Ally.PowerShell.Commands
                 WarnAbout(_settings.Context);
                 _provider = _settings.Provider.CreateChat(_settings.Context);
                 if (Tool != null) _tools = CommandTools.Create(this, Tool);
+                _structured = StructuredFormat.From(this, Schema, Format, AsObject);
             }
             catch (AllyException ex)
             {
@@ -271,6 +291,7 @@ namespace Ally.PowerShell.Commands
             CommandTools? tools = _tools;
             bool force = Force;
             int maxToolCalls = MaxToolCalls;
+            Structured.StructuredAnswer? structured = _structured;
             _pump!.Start(
                 async job =>
                 {
@@ -289,6 +310,8 @@ namespace Ally.PowerShell.Commands
                         // Each call runs on the pipeline thread, where commands, prompts and -WhatIf work.
                         Tools = tools?.RunnerFor(this, force, run => job.InvokeAsync(run)),
                         MaxToolCalls = maxToolCalls,
+                        Structured = structured,
+                        OnVerbose = job.WriteVerbose,
                     };
                     ChatResponse response = await ChatTurn.RunAsync(provider, request, options, job.CancellationToken).ConfigureAwait(false);
                     budget?.Add(response.Cost);
@@ -332,7 +355,8 @@ namespace Ally.PowerShell.Commands
             _streamWriter?.EndAnswer();
             if (MyInvocation.BoundParameters.ContainsKey("Verbose"))
                 WriteVerbose($"{response.Model}: {response.PromptTokens} prompt tokens, {response.CompletionTokens} completion tokens, finish reason {response.FinishReason}.");
-            if (!Stream || PassThru) WriteObject(response);
+            if (AsObject) WriteObject(StructuredFormat.ToObject(response.Json!), enumerateCollection: true);
+            else if (!Stream || PassThru) WriteObject(response);
         }
 
         /// <summary>On the pipeline thread: a failed request — one error for this item, the rest go on (a spent budget stops the run).</summary>
