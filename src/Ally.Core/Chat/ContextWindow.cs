@@ -24,7 +24,8 @@ namespace Ally
         public const int SmallRequest = 2048;
 
         /// <summary>Estimated tokens of one message: its text plus the template's few tokens around it.</summary>
-        public static int Tokens(ChatMessage message) => TokenEstimate.Estimate(message.Content) + 4;
+        public static int Tokens(ChatMessage message) =>
+            TokenEstimate.Estimate(message.Content) + 4 + (message.ToolCalls?.Sum(c => TokenEstimate.Estimate(c.Name) + TokenEstimate.Estimate(c.Arguments) + 4) ?? 0);
 
         /// <summary>Estimated tokens of <paramref name="messages"/>.</summary>
         public static int Tokens(IReadOnlyList<ChatMessage> messages) => messages.Sum(Tokens);

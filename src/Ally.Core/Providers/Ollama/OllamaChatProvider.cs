@@ -150,7 +150,7 @@ namespace Ally.Providers.Ollama
                 else if (reader.ValueTextEquals(ToolCallsField))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.StartArray) ReadToolCalls(ref reader, answer, line);
+                    if (reader.TokenType == JsonTokenType.StartArray) ToolCallJson.Read(ref reader, line, answer, pieces: false);
                     else reader.Skip();
                 }
                 else
@@ -159,57 +159,6 @@ namespace Ally.Providers.Ollama
                     reader.Skip();
                 }
             }
-        }
-
-        /// <summary>
-        /// Reads <c>tool_calls</c>: whole calls, <c>{"id"?, "function": {"index"?, "name", "arguments": {…}}}</c>,
-        /// the arguments an object (kept as its JSON text). Older servers send no id (§3.14).
-        /// </summary>
-        private static void ReadToolCalls(ref Utf8JsonReader reader, ChatAccumulator answer, ReadOnlySpan<byte> line)
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                string? id = null, name = null, arguments = null;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals(IdField)) id = ReadString(ref reader);
-                    else if (reader.ValueTextEquals(FunctionField))
-                    {
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.StartObject)
-                        {
-                            reader.Skip();
-                            continue;
-                        }
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                        {
-                            if (reader.ValueTextEquals(NameField)) name = ReadString(ref reader);
-                            else if (reader.ValueTextEquals(ArgumentsField)) arguments = ReadRaw(ref reader, line);
-                            else
-                            {
-                                reader.Read();
-                                reader.Skip();
-                            }
-                        }
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                answer.AddToolCall(id, name ?? string.Empty, arguments ?? "{}");
-            }
-        }
-
-        /// <summary>The next value's JSON text (a string value's own text when it is a string).</summary>
-        private static string ReadRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
-        {
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.String) return reader.GetString() ?? string.Empty;
-            long start = reader.TokenStartIndex;
-            reader.Skip();
-            return Encoding.UTF8.GetString(line.Slice((int)start, (int)(reader.BytesConsumed - start)).ToArray());
         }
 
         private static string? ReadString(ref Utf8JsonReader reader)
@@ -244,9 +193,5 @@ namespace Ally.Providers.Ollama
         private static readonly byte[] Content = Encoding.UTF8.GetBytes("content");
         private static readonly byte[] Thinking = Encoding.UTF8.GetBytes("thinking");
         private static readonly byte[] ToolCallsField = Encoding.UTF8.GetBytes("tool_calls");
-        private static readonly byte[] IdField = Encoding.UTF8.GetBytes("id");
-        private static readonly byte[] FunctionField = Encoding.UTF8.GetBytes("function");
-        private static readonly byte[] NameField = Encoding.UTF8.GetBytes("name");
-        private static readonly byte[] ArgumentsField = Encoding.UTF8.GetBytes("arguments");
     }
 }

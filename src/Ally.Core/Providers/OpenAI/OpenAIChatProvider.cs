@@ -212,7 +212,7 @@ namespace Ally.Providers.OpenAI
                 else if (reader.ValueTextEquals(ChoicesField))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.StartArray) error |= ReadChoices(ref reader, answer, streamed);
+                    if (reader.TokenType == JsonTokenType.StartArray) error |= ReadChoices(ref reader, json, answer, streamed);
                     else reader.Skip();
                 }
                 else
@@ -239,7 +239,7 @@ namespace Ally.Providers.OpenAI
         }
 
         /// <summary>Reads the choices array (the first choice is the answer); true when it reports an error.</summary>
-        private static bool ReadChoices(ref Utf8JsonReader reader, ChatAccumulator answer, bool streamed)
+        private static bool ReadChoices(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ChatAccumulator answer, bool streamed)
         {
             bool error = false;
             if (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -264,7 +264,7 @@ namespace Ally.Providers.OpenAI
                             else if (reader.ValueTextEquals(ToolCallsField))
                             {
                                 reader.Read();
-                                if (reader.TokenType == JsonTokenType.StartArray) ReadToolCalls(ref reader, answer);
+                                if (reader.TokenType == JsonTokenType.StartArray) ToolCallJson.Read(ref reader, json, answer, pieces: true);
                                 else reader.Skip();
                             }
                             else
@@ -293,55 +293,6 @@ namespace Ally.Providers.OpenAI
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
             }
             return error;
-        }
-
-        /// <summary>
-        /// Reads <c>tool_calls</c>: streamed pieces by <c>index</c> (the first with id and name, later ones
-        /// adding to the arguments string), or a whole completion's calls (their position is their index).
-        /// llama.cpp may send an empty id (§3.13).
-        /// </summary>
-        private static void ReadToolCalls(ref Utf8JsonReader reader, ChatAccumulator answer)
-        {
-            int position = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                int index = position++;
-                string? id = null, name = null, arguments = null;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals(IndexField))
-                    {
-                        reader.Read();
-                        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int i)) index = i;
-                    }
-                    else if (reader.ValueTextEquals(IdField)) id = ReadText(ref reader);
-                    else if (reader.ValueTextEquals(FunctionField))
-                    {
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.StartObject)
-                        {
-                            reader.Skip();
-                            continue;
-                        }
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                        {
-                            if (reader.ValueTextEquals(NameField)) name = ReadText(ref reader);
-                            else if (reader.ValueTextEquals(ArgumentsField)) arguments = ReadText(ref reader);
-                            else
-                            {
-                                reader.Read();
-                                reader.Skip();
-                            }
-                        }
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                answer.AddToolCallPiece(index, id, name, arguments);
-            }
         }
 
         private static string? ReadText(ref Utf8JsonReader reader)
@@ -381,10 +332,5 @@ namespace Ally.Providers.OpenAI
         private static readonly byte[] ContentField = Encoding.UTF8.GetBytes("content");
         private static readonly byte[] FinishReasonField = Encoding.UTF8.GetBytes("finish_reason");
         private static readonly byte[] ToolCallsField = Encoding.UTF8.GetBytes("tool_calls");
-        private static readonly byte[] IndexField = Encoding.UTF8.GetBytes("index");
-        private static readonly byte[] IdField = Encoding.UTF8.GetBytes("id");
-        private static readonly byte[] FunctionField = Encoding.UTF8.GetBytes("function");
-        private static readonly byte[] NameField = Encoding.UTF8.GetBytes("name");
-        private static readonly byte[] ArgumentsField = Encoding.UTF8.GetBytes("arguments");
     }
 }
