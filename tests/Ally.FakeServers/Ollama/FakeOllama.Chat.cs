@@ -138,8 +138,9 @@ internal sealed partial class FakeOllama
 
         // Ollama drops format when the model thinks (protocols §3.14): the answer is then plain text.
         var output = thinking ? null : StructuredOutputOf(request.Format);
-        var turn = ModelTurn.Decide(settings, behavior.TakeReply(), TurnRequest.From(request.Messages, request.HasTools, output));
-        var script = ReplyScript.Create(turn.Behavior, request.LastUserMessage, thinking, request.NumPredict);
+        var conversation = TurnRequest.From(request.Messages, request.HasTools, output);
+        var turn = ModelTurn.Decide(settings, behavior.TakeReply(), conversation);
+        var script = ReplyScript.Create(turn.Behavior, conversation.LastUserMessage, thinking, request.NumPredict);
         // A model cut off by the limit never got to its tool calls.
         var toolCalls = script.HitTokenLimit ? null : turn.ToolCalls;
         var run = new ChatRun(request, script, script.FaultFor(settings), toolCalls, settings.ToolCallIds, settings.ChunkDelayMs, started,
@@ -179,22 +180,6 @@ internal sealed partial class FakeOllama
         int NumCtx,
         TimeSpan? KeepAlive)
     {
-        public string LastUserMessage
-        {
-            get
-            {
-                for (var i = Messages.Count - 1; i >= 0; i--)
-                {
-                    if (Messages[i].Role == "user")
-                    {
-                        return Messages[i].Content;
-                    }
-                }
-
-                return string.Empty;
-            }
-        }
-
         /// <summary>Rough prompt size: words of every message plus one per message (its role/template tokens).</summary>
         public int PromptTokens
         {
