@@ -240,7 +240,7 @@ function Invoke-AllyFakeControl {
 function Reset-AllyFakeServer {
     <#
     .SYNOPSIS
-        Back to defaults: default catalog, default behaviour, no faults, no recorded requests.
+        Back to defaults: default catalog, default behaviour, no faults, no queued replies, no recorded requests.
     #>
     [CmdletBinding()]
     param(
@@ -263,9 +263,41 @@ function Set-AllyFakeBehavior {
         midStreamError @{afterChunks; message}, stallAfterChunks, truncateAfterChunks,
         malformedAfterChunks (a cut-off JSON line after K content chunks, then the stream ends),
         closeAfterStream ($true: the server closes the connection after each streamed answer;
-        default $false, $true in the LlamaCpp flavor), toolCalls @(@{name; arguments}),
+        default $false, $true in the LlamaCpp flavor),
         shuffleEmbeddings ($true: the OpenAI face's and llama.cpp's /v1/embeddings list data[] out of
         input order, each item keeping its index; the same batch size always gives the same order),
+
+        Tools and structured output (Ollama /api/chat, OpenRouter and llama.cpp chat completions):
+        toolCalls @(@{ name = 'get_weather'; arguments = @{ city = 'Tokyo' } }, ...)
+            the calls the model makes when the request offers tools and its last message is NOT a
+            tool result; arguments are an object (each face renders it its way: Ollama an object,
+            OpenRouter a compact JSON string, llama.cpp a JSON string with the model's spaces). The
+            name need not be one of the offered tools. Several calls are made in one turn. A turn
+            that calls tools has no text. After tool results (last message role 'tool') the model
+            answers text instead: reply if set, else 'Tool results: ' + the trailing tool messages'
+            contents joined with ' | '.
+        toolLoop ($true: the model calls the tools again even after tool results; default $false),
+        toolCallIds ($false: Ollama's calls have neither id nor function.index, as older servers
+            send them; llama.cpp's have "id":""; default $true: Ollama 'call_' + 8 characters,
+            llama.cpp 32 characters; OpenRouter always has ids),
+        ignoreFormat ($true: Ollama's format and OpenAI's response_format are ignored, plain text
+            answers; default $false). Otherwise a request with format "json" / a JSON Schema
+            (Ollama; ignored when the model thinks) or response_format json_object / json_schema
+            (OpenRouter: only models whose supported_parameters list response_format; llama.cpp)
+            and no fixed reply is answered with JSON: for a schema an instance generated from it
+            (every property; strings 'example' or the first enum/const; numbers 1 moved into
+            minimum/maximum; booleans $true; arrays max(1, minItems) items; anyOf/oneOf the first),
+            for plain JSON mode @{ answer = 'You said: <last user message>' }.
+        replies: a queue of scripted turns, each @{ reply = '...'; thinking = '...'; toolCalls = @(...) }
+            (any of the three). Each chat request the model answers (not one failed by failNext or
+            refused by a check; shared by all faces) takes the next entry; its reply/thinking replace
+            the standing ones for that request and the tool-call rules above do not apply: the turn
+            makes the entry's toolCalls when the request offers tools (an entry without toolCalls
+            calls nothing), else answers its reply, else the standing reply, the JSON or the echo.
+            Once the queue is empty the standing behaviour applies again. Setting replies replaces
+            the queue; Get-AllyFakeBehavior shows what is left; Reset-AllyFakeServer empties it.
+            A fixed reply always wins over format: this is how re-asking is tested.
+
         failNext: a queue of entries, each one of
           @{ status = 503; error = '...'; path = '/api/chat'; retryAfter = 2 }  the face's own error
           @{ status = 429; code = 'insufficient_quota'; path = '/openai/v1/embeddings' }
@@ -281,6 +313,12 @@ function Set-AllyFakeBehavior {
         Set-AllyFakeBehavior $server @{ failNext = @(@{ reset = $true; path = '/api/chat' }, @{ status = 502; html = $true }) }
     .EXAMPLE
         Set-AllyFakeBehavior $server @{ shuffleEmbeddings = $true; failNext = @{ status = 503; path = '/api/embed' } }
+    .EXAMPLE
+        # A tool round: the first request (user question) gets the call, the next (with the tool result) 'Tool results: ...'.
+        Set-AllyFakeBehavior $server @{ toolCalls = @{ name = 'get_weather'; arguments = @{ city = 'Tokyo' } } }
+    .EXAMPLE
+        # Structured output re-asked: a wrong answer first, then a valid one; later requests get the schema's instance.
+        Set-AllyFakeBehavior $server @{ replies = @(@{ reply = 'not JSON' }, @{ reply = '{"city":"Paris"}' }) }
     #>
     [CmdletBinding()]
     param(
@@ -293,13 +331,29 @@ function Set-AllyFakeBehavior {
         [switch] $PassThru
     )
 
-    # failNext is a queue (a JSON array): a lone entry, e.g. @{ failNext = @{ reset = $true } } or a
-    # one-item pipeline result PowerShell unrolled, is sent as a queue of one. The caller's table is not changed.
-    if ($Behavior -is [System.Collections.IDictionary] -and $Behavior.Contains('failNext') -and
-        ($Behavior['failNext'] -is [System.Collections.IDictionary] -or $Behavior['failNext'] -is [System.Management.Automation.PSCustomObject])) {
+    # failNext, replies and toolCalls are arrays: a lone entry, e.g. @{ failNext = @{ reset = $true } } or
+    # a one-item pipeline result PowerShell unrolled, is sent as an array of one (so is a lone toolCalls
+    # entry inside a replies entry). The caller's tables are not changed.
+    $isEntry = { param($value) $value -is [System.Collections.IDictionary] -or $value -is [System.Management.Automation.PSCustomObject] }
+    if ($Behavior -is [System.Collections.IDictionary]) {
         $copy = [ordered]@{}
         foreach ($key in $Behavior.Keys) { $copy[$key] = $Behavior[$key] }
-        $copy['failNext'] = @($Behavior['failNext'])
+        foreach ($key in 'failNext', 'replies', 'toolCalls') {
+            if ($copy.Contains($key) -and (& $isEntry $copy[$key])) { $copy[$key] = @($copy[$key]) }
+        }
+
+        if ($copy.Contains('replies') -and $null -ne $copy['replies']) {
+            $copy['replies'] = @(foreach ($entry in $copy['replies']) {
+                if ($entry -is [System.Collections.IDictionary] -and $entry.Contains('toolCalls') -and (& $isEntry $entry['toolCalls'])) {
+                    $entryCopy = [ordered]@{}
+                    foreach ($key in $entry.Keys) { $entryCopy[$key] = $entry[$key] }
+                    $entryCopy['toolCalls'] = @($entry['toolCalls'])
+                    $entryCopy
+                }
+                else { $entry }
+            })
+        }
+
         $Behavior = $copy
     }
 
@@ -376,7 +430,7 @@ function New-AllyFakeFailure {
 function Get-AllyFakeBehavior {
     <#
     .SYNOPSIS
-        The fake's current behaviour, including queued failNext entries.
+        The fake's current behaviour, including queued failNext entries and the replies not yet taken.
     #>
     [CmdletBinding()]
     param(
@@ -444,6 +498,10 @@ function Get-AllyFakeRequest {
         Get-AllyFakeRequest $server -Path '/openai/v1/embeddings' | ForEach-Object { @($_.Json.input).Count }
     .EXAMPLE
         (Get-AllyFakeRequest $server -Path '/api/embed')[-1].Json.input   # the texts of the last /api/embed call
+    .EXAMPLE
+        # What the client offered and asked for: tools, Ollama's format, OpenAI's response_format, the messages sent back.
+        $last = (Get-AllyFakeRequest $server -Path '/api/chat')[-1].Json
+        $last.tools.function.name; $last.format; $last.messages | Where-Object role -eq 'tool'
     #>
     [CmdletBinding()]
     param(

@@ -131,5 +131,5 @@ internal sealed class Control(BehaviorStore behavior, RequestRecorder recorder, 
 
     private Task WriteBehaviorAsync(HttpContext context) =>
         FakeJson.WriteAsync(context, StatusCodes.Status200OK,
-            w => behavior.Current.WriteTo(w, behavior.PendingFailures));
+            w => behavior.Current.WriteTo(w, behavior.PendingFailures, behavior.PendingReplies));
 }

@@ -55,10 +55,29 @@ internal sealed record FakeBehavior
     public bool CloseAfterStream { get; init; }
 
     /// <summary>
-    /// Tool calls the model makes when the request offers tools (<c>toolCalls</c>): each element is
+    /// Tool calls the model makes when the request offers tools and its last message is not a tool
+    /// result (<c>toolCalls</c>; see <see cref="ModelTurn"/>): each element is
     /// <c>{"name":"…","arguments":{…}}</c>, kept as raw JSON so the arguments pass through untouched.
     /// </summary>
     public IReadOnlyList<JsonElement>? ToolCalls { get; init; }
+
+    /// <summary>
+    /// The model calls <see cref="ToolCalls"/> again even after tool results (<c>toolLoop</c>): a model
+    /// that never stops calling, for testing a client's cap on rounds.
+    /// </summary>
+    public bool ToolLoop { get; init; }
+
+    /// <summary>
+    /// Tool calls carry ids (<c>toolCallIds</c>, default on). Off: Ollama's calls have neither <c>id</c>
+    /// nor <c>function.index</c> (older servers, protocols §3.14); llama.cpp's have <c>"id":""</c> (§3.13).
+    /// </summary>
+    public bool ToolCallIds { get; init; } = true;
+
+    /// <summary>
+    /// The server ignores <c>format</c> / <c>response_format</c> (<c>ignoreFormat</c>) and answers plain
+    /// text, as some Ollama builds do (protocols §3.14).
+    /// </summary>
+    public bool IgnoreFormat { get; init; }
 
     /// <summary>
     /// List the results of an OpenAI-shaped <c>/v1/embeddings</c> answer out of input order
@@ -67,7 +86,7 @@ internal sealed record FakeBehavior
     public bool ShuffleEmbeddings { get; init; }
 
     /// <summary>Writes the behaviour in the same shape <c>POST /_fake/behavior</c> accepts.</summary>
-    public void WriteTo(Utf8JsonWriter w, IReadOnlyList<FailNextEntry> pendingFailures)
+    public void WriteTo(Utf8JsonWriter w, IReadOnlyList<FailNextEntry> pendingFailures, IReadOnlyList<ReplyEntry> pendingReplies)
     {
         w.WriteStartObject();
         WriteNullable(w, "reply", Reply);
@@ -106,7 +125,17 @@ internal sealed record FakeBehavior
             w.WriteNull("toolCalls");
         }
 
+        w.WriteBoolean("toolLoop", ToolLoop);
+        w.WriteBoolean("toolCallIds", ToolCallIds);
+        w.WriteBoolean("ignoreFormat", IgnoreFormat);
         w.WriteBoolean("shuffleEmbeddings", ShuffleEmbeddings);
+        w.WriteStartArray("replies");
+        foreach (var reply in pendingReplies)
+        {
+            reply.WriteTo(w);
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("failNext");
         foreach (var failure in pendingFailures)
         {
@@ -140,6 +169,39 @@ internal sealed record FakeBehavior
     private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
     {
         if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+}
+
+/// <summary>
+/// One scripted model turn from the <c>replies</c> queue: each chat request takes the next one, and its
+/// fields replace the standing behaviour's for that request (see <see cref="ModelTurn"/>).
+/// </summary>
+/// <param name="Reply">The answer text (<c>reply</c>); <c>null</c> when the entry gives none.</param>
+/// <param name="Thinking">The reasoning text (<c>thinking</c>; <c>""</c> = none); <c>null</c> when the entry gives none.</param>
+/// <param name="ToolCalls">
+/// The calls of this turn (<c>toolCalls</c>), made when the request offers tools; <c>null</c> when the
+/// entry gives none: the turn then calls nothing.
+/// </param>
+internal sealed record ReplyEntry(string? Reply, string? Thinking, IReadOnlyList<JsonElement>? ToolCalls)
+{
+    /// <summary>The entry in the shape <c>POST /_fake/behavior</c> accepts (only the fields it gave).</summary>
+    public void WriteTo(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        if (Reply is not null) w.WriteString("reply", Reply);
+        if (Thinking is not null) w.WriteString("thinking", Thinking);
+        if (ToolCalls is not null)
+        {
+            w.WriteStartArray("toolCalls");
+            foreach (var call in ToolCalls)
+            {
+                call.WriteTo(w);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
     }
 }
 
@@ -193,6 +255,7 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
 {
     private readonly object _gate = new();
     private readonly List<FailNextEntry> _failNext = [];
+    private readonly Queue<ReplyEntry> _replies = new();
     private readonly FakeBehavior _defaults = defaults ?? FakeBehavior.Default;
     private FakeBehavior _current = defaults ?? FakeBehavior.Default;
 
@@ -219,12 +282,37 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
         }
     }
 
+    /// <summary>The <c>replies</c> entries not yet taken, next first.</summary>
+    public IReadOnlyList<ReplyEntry> PendingReplies
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replies.ToArray();
+            }
+        }
+    }
+
     public void Reset()
     {
         lock (_gate)
         {
             _current = _defaults;
             _failNext.Clear();
+            _replies.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Takes the next scripted turn, if any. A chat face calls this once per request the model
+    /// answers (after the request's checks), so a refused request leaves the queue alone.
+    /// </summary>
+    public ReplyEntry? TakeReply()
+    {
+        lock (_gate)
+        {
+            return _replies.TryDequeue(out var entry) ? entry : null;
         }
     }
 
@@ -261,6 +349,7 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
         {
             var next = _current;
             List<FailNextEntry>? failNext = null;
+            List<ReplyEntry>? replies = null;
             foreach (var property in body.EnumerateObject())
             {
                 var value = property.Value;
@@ -321,6 +410,25 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
                         if (isNull) next = next with { ToolCalls = null };
                         else if (TryParseToolCalls(value, out var calls, out error)) next = next with { ToolCalls = calls };
                         break;
+                    case "toolLoop":
+                        if (isNull) next = next with { ToolLoop = _defaults.ToolLoop };
+                        else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { ToolLoop = value.GetBoolean() };
+                        else error = "toolLoop must be true, false or null";
+                        break;
+                    case "toolCallIds":
+                        if (isNull) next = next with { ToolCallIds = _defaults.ToolCallIds };
+                        else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { ToolCallIds = value.GetBoolean() };
+                        else error = "toolCallIds must be true, false or null";
+                        break;
+                    case "ignoreFormat":
+                        if (isNull) next = next with { IgnoreFormat = _defaults.IgnoreFormat };
+                        else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { IgnoreFormat = value.GetBoolean() };
+                        else error = "ignoreFormat must be true, false or null";
+                        break;
+                    case "replies":
+                        if (isNull) replies = [];
+                        else if (!TryParseReplies(value, out replies, out error)) replies = null;
+                        break;
                     case "shuffleEmbeddings":
                         if (isNull) next = next with { ShuffleEmbeddings = _defaults.ShuffleEmbeddings };
                         else if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) next = next with { ShuffleEmbeddings = value.GetBoolean() };
@@ -347,6 +455,15 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
             {
                 _failNext.Clear();
                 _failNext.AddRange(failNext);
+            }
+
+            if (replies is not null)
+            {
+                _replies.Clear();
+                foreach (var reply in replies)
+                {
+                    _replies.Enqueue(reply);
+                }
             }
 
             return null;
@@ -423,6 +540,67 @@ internal sealed class BehaviorStore(FakeBehavior? defaults = null, string defaul
         }
 
         calls = list;
+        return true;
+    }
+
+    /// <summary>The <c>replies</c> queue: an array of <c>{reply?, thinking?, toolCalls?}</c> objects.</summary>
+    private static bool TryParseReplies(JsonElement value, out List<ReplyEntry>? entries, out string? error)
+    {
+        entries = null;
+        error = null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            error = "replies must be an array of {\"reply\":\"…\",\"thinking\":\"…\",\"toolCalls\":[…]} or null";
+            return false;
+        }
+
+        var list = new List<ReplyEntry>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                error = "each replies entry must be an object";
+                return false;
+            }
+
+            string? reply = null;
+            string? thinking = null;
+            IReadOnlyList<JsonElement>? calls = null;
+            foreach (var property in item.EnumerateObject())
+            {
+                var v = property.Value;
+                switch (property.Name)
+                {
+                    case "reply":
+                    case "thinking":
+                        if (v.ValueKind == JsonValueKind.String)
+                        {
+                            if (property.Name == "reply") reply = v.GetString(); else thinking = v.GetString();
+                        }
+                        else if (v.ValueKind != JsonValueKind.Null)
+                        {
+                            error = $"replies {property.Name} must be a string or null";
+                            return false;
+                        }
+
+                        break;
+                    case "toolCalls":
+                        if (v.ValueKind != JsonValueKind.Null && !TryParseToolCalls(v, out calls, out error))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    default:
+                        error = $"unknown replies field '{property.Name}' (known: reply, thinking, toolCalls)";
+                        return false;
+                }
+            }
+
+            list.Add(new ReplyEntry(reply, thinking, calls));
+        }
+
+        entries = list;
         return true;
     }
 

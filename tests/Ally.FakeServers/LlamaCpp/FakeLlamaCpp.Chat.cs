@@ -33,6 +33,7 @@ internal sealed partial class FakeLlamaCpp
         ReplyScript Script,
         StreamFault? Fault,
         IReadOnlyList<JsonElement>? ToolCalls,
+        IReadOnlyList<string> ToolCallIds,
         bool IncludeUsage,
         LlamaCppConfig Config,
         FakeBehavior Settings)
@@ -40,9 +41,7 @@ internal sealed partial class FakeLlamaCpp
         public bool HasToolCalls => ToolCalls is { Count: > 0 };
 
         /// <summary>Tokens generated: reasoning, answer, and the words of each call's arguments plus one for its name.</summary>
-        public int CompletionTokens =>
-            Script.ThinkingTokens.Count + Script.ContentTokens.Count +
-            (ToolCalls?.Sum(call => ReplyScript.CountWords(ArgumentsText(call)) + 1) ?? 0);
+        public int CompletionTokens => Script.ThinkingTokens.Count + Script.ContentTokens.Count + ToolCallText.TokenCount(ToolCalls);
 
         public string FinishReason => Script.HitTokenLimit ? "length" : HasToolCalls ? "tool_calls" : "stop";
     }
@@ -93,19 +92,16 @@ internal sealed partial class FakeLlamaCpp
                 return;
             }
 
-            // Prompt size as the other fakes count it: the words of each message plus one for its role.
-            var promptTokens = 0;
-            var lastUser = string.Empty;
-            foreach (var message in messages.EnumerateArray())
+            // response_format is read with the other OpenAI parameters, before the prompt is tokenized.
+            if (ReadResponseFormat(root, out var output) is { } formatError)
             {
-                var text = MessageText(message);
-                promptTokens += ReplyScript.CountWords(text) + 1;
-                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var role) &&
-                    role.ValueKind == JsonValueKind.String && role.GetString() == "user")
-                {
-                    lastUser = text;
-                }
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, formatError).ConfigureAwait(false);
+                return;
             }
+
+            // Prompt size as the other fakes count it: the words of each message plus one for its role.
+            var conversation = OpenAIMessages.Read(messages);
+            var promptTokens = conversation.Sum(message => ReplyScript.CountWords(message.Content) + 1);
 
             if (promptTokens >= config.ContextSize)
             {
@@ -125,15 +121,19 @@ internal sealed partial class FakeLlamaCpp
             var includeUsage = config.UsageAlways ||
                                root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object &&
                                options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
-            var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
+            // Lenient, unlike OpenAI: tool messages are not checked against the calls before them.
+            var request = TurnRequest.From(conversation, OpenAIMessages.OffersTools(root), output);
+            var turn = ModelTurn.Decide(settings, behavior.TakeReply(), request);
 
             // n_predict counts reasoning and answer together, so thinking can use it all up.
-            var script = ReplyScript.Create(settings, lastUser, thinkingEnabled: !string.IsNullOrEmpty(settings.Thinking), TokenLimit(root),
-                limitIncludesThinking: true);
+            var script = ReplyScript.Create(turn.Behavior, request.LastUserMessage, thinkingEnabled: !string.IsNullOrEmpty(turn.Behavior.Thinking),
+                TokenLimit(root), limitIncludesThinking: true);
             // A model cut off by the limit never got to its tool calls.
-            var toolCalls = hasTools && !script.HitTokenLimit ? settings.ToolCalls : null;
+            var toolCalls = script.HitTokenLimit ? null : turn.ToolCalls;
+            // Newer servers make an id for each call (gen_tool_call_id); older ones left it empty (protocols §3.13).
+            var ids = toolCalls?.Select(_ => settings.ToolCallIds ? ToolCallText.LlamaCppId() : string.Empty).ToArray() ?? [];
             var run = new Run(config.ModelAlias, NewCompletionId(), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), promptTokens, script,
-                script.FaultFor(settings), toolCalls, includeUsage, config, settings);
+                script.FaultFor(settings), toolCalls, ids, includeUsage, config, settings);
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             if (stream)
@@ -164,34 +164,34 @@ internal sealed partial class FakeLlamaCpp
         return 0;
     }
 
-    /// <summary>A message's text: a string <c>content</c>, or the <c>text</c> of its content parts.</summary>
-    private static string MessageText(JsonElement message)
+    /// <summary>
+    /// <c>response_format</c> as llama-server reads it: <c>json_object</c> (any JSON, or its own
+    /// <c>schema</c> extension), <c>json_schema</c> (<c>json_schema.schema</c>) or <c>text</c>; the output is
+    /// then constrained by a grammar. Any other type is its 400.
+    /// </summary>
+    /// <returns>The error text for an unknown type, else <c>null</c>.</returns>
+    private static string? ReadResponseFormat(JsonElement root, out StructuredOutput? output)
     {
-        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("content", out var content))
+        output = null;
+        if (!root.TryGetProperty("response_format", out var format) || format.ValueKind != JsonValueKind.Object)
         {
-            return string.Empty;
+            return null;
         }
 
-        if (content.ValueKind == JsonValueKind.String)
+        var type = format.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty;
+        switch (type)
         {
-            return content.GetString()!;
+            case "json_object":
+                output = new StructuredOutput(format.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object ? schema.Clone() : null);
+                return null;
+            case "json_schema":
+                output = new StructuredOutput(OpenAIMessages.JsonSchemaOf(format));
+                return null;
+            case "" or "text":
+                return null;
+            default:
+                return $"response_format type must be one of \"text\" or \"json_object\", but got: {type}";
         }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return string.Empty;
-        }
-
-        var text = new StringBuilder();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-            {
-                text.Append(text.Length > 0 ? " " : string.Empty).Append(t.GetString());
-            }
-        }
-
-        return text.ToString();
     }
 
     /// <summary>The SSE stream.</summary>
@@ -283,15 +283,16 @@ internal sealed partial class FakeLlamaCpp
             for (var index = 0; index < calls.Count; index++)
             {
                 var callIndex = index;
-                var name = calls[index].GetProperty("name").GetString()!;
-                // The call opens with its name and empty arguments; its id is an empty string, as llama.cpp leaves it.
+                var name = ToolCallText.Name(calls[index]);
+                var id = run.ToolCallIds[index];
+                // The call opens with its id (empty on older servers), name and empty arguments; each call whole before the next.
                 await PaceAsync(run, chunks++, cancellationToken).ConfigureAwait(false);
-                await WriteEventAsync(context, w => WriteChunk(w, run, null, d => WriteToolCallDelta(d, callIndex, name, string.Empty)),
+                await WriteEventAsync(context, w => WriteChunk(w, run, null, d => WriteToolCallDelta(d, callIndex, id, name, string.Empty)),
                     cancellationToken).ConfigureAwait(false);
-                foreach (var fragment in Fragments(ArgumentsText(calls[index])))
+                foreach (var fragment in ToolCallText.Fragments(ToolCallText.SpacedArguments(calls[index])))
                 {
                     await PaceAsync(run, chunks++, cancellationToken).ConfigureAwait(false);
-                    await WriteEventAsync(context, w => WriteChunk(w, run, null, d => WriteToolCallDelta(d, callIndex, null, fragment)),
+                    await WriteEventAsync(context, w => WriteChunk(w, run, null, d => WriteToolCallDelta(d, callIndex, null, null, fragment)),
                         cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -393,15 +394,15 @@ internal sealed partial class FakeLlamaCpp
         if (run.ToolCalls is { Count: > 0 } calls)
         {
             w.WriteStartArray("tool_calls");
-            foreach (var call in calls)
+            for (var i = 0; i < calls.Count; i++)
             {
                 w.WriteStartObject();
                 w.WriteString("type", "function");
                 w.WriteStartObject("function");
-                w.WriteString("name", call.GetProperty("name").GetString());
-                w.WriteString("arguments", ArgumentsText(call));
+                w.WriteString("name", ToolCallText.Name(calls[i]));
+                w.WriteString("arguments", ToolCallText.SpacedArguments(calls[i]));
                 w.WriteEndObject();
-                w.WriteString("id", string.Empty);
+                w.WriteString("id", run.ToolCallIds[i]);
                 w.WriteEndObject();
             }
 
@@ -453,15 +454,15 @@ internal sealed partial class FakeLlamaCpp
         w.WriteEndObject();
     }
 
-    /// <summary>A <c>tool_calls</c> delta: the opening one carries index, empty id, type and name; the rest only argument text.</summary>
-    private static void WriteToolCallDelta(Utf8JsonWriter w, int index, string? name, string arguments)
+    /// <summary>A <c>tool_calls</c> delta: the opening one carries index, id (possibly empty), type and name; the rest only argument text.</summary>
+    private static void WriteToolCallDelta(Utf8JsonWriter w, int index, string? id, string? name, string arguments)
     {
         w.WriteStartArray("tool_calls");
         w.WriteStartObject();
         w.WriteNumber("index", index);
         if (name is not null)
         {
-            w.WriteString("id", string.Empty);
+            w.WriteString("id", id ?? string.Empty);
             w.WriteString("type", "function");
         }
 
@@ -499,75 +500,6 @@ internal sealed partial class FakeLlamaCpp
         w.WriteNumber("predicted_per_token_ms", predictedN > 0 ? Math.Round(predictedMs / predictedN, 6) : 0);
         w.WriteNumber("predicted_per_second", predictedN > 0 ? Math.Round(1000.0 * predictedN / predictedMs, 6) : 0);
         w.WriteEndObject();
-    }
-
-    /// <summary>
-    /// A call's arguments as a model writes them, raw whitespace included: <c>{"city": "Tokyo", "days": 3}</c>
-    /// (a space after each colon and comma), not compact re-serialised JSON.
-    /// </summary>
-    private static string ArgumentsText(JsonElement call)
-    {
-        if (!call.TryGetProperty("arguments", out var arguments))
-        {
-            return "{}";
-        }
-
-        var text = new StringBuilder();
-        Append(arguments);
-        return text.ToString();
-
-        void Append(JsonElement e)
-        {
-            switch (e.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    text.Append('{');
-                    var firstProperty = true;
-                    foreach (var property in e.EnumerateObject())
-                    {
-                        if (!firstProperty) text.Append(", ");
-                        firstProperty = false;
-                        text.Append('"').Append(JsonEncodedText.Encode(property.Name, FakeJson.Encoder).ToString()).Append("\": ");
-                        Append(property.Value);
-                    }
-
-                    text.Append('}');
-                    break;
-                case JsonValueKind.Array:
-                    text.Append('[');
-                    var firstItem = true;
-                    foreach (var item in e.EnumerateArray())
-                    {
-                        if (!firstItem) text.Append(", ");
-                        firstItem = false;
-                        Append(item);
-                    }
-
-                    text.Append(']');
-                    break;
-                default:
-                    text.Append(e.GetRawText());
-                    break;
-            }
-        }
-    }
-
-    /// <summary>The arguments text in two or three pieces, as a streaming server sends them.</summary>
-    private static IEnumerable<string> Fragments(string text)
-    {
-        var pieces = Math.Min(3, Math.Max(1, text.Length));
-        var start = 0;
-        for (var piece = 1; piece <= pieces; piece++)
-        {
-            var end = piece == pieces ? text.Length : text.Length * piece / pieces;
-            if (end > start && end < text.Length && char.IsHighSurrogate(text[end - 1]))
-            {
-                end++;
-            }
-
-            yield return text[start..end];
-            start = end;
-        }
     }
 
     /// <summary><c>chatcmpl-</c> and 32 random letters and digits, like llama.cpp's <c>gen_chatcmplid()</c>.</summary>

@@ -129,9 +129,22 @@ internal sealed partial class FakeOllama
             return;
         }
 
-        var script = ReplyScript.Create(settings, request.LastUserMessage, thinking, request.NumPredict);
-        var toolCalls = request.HasTools ? settings.ToolCalls : null;
-        var run = new ChatRun(request, script, script.FaultFor(settings), toolCalls, settings.ChunkDelayMs, started, settings.CloseAfterStream);
+        if (FormatError(request.Format) is { } formatError)
+        {
+            // The runner's Completion checks format; its error reaches the client before any byte of answer: a 500.
+            await FakeJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, formatError).ConfigureAwait(false);
+            return;
+        }
+
+        // Ollama drops format when the model thinks (protocols §3.14): the answer is then plain text.
+        var output = thinking ? null : StructuredOutputOf(request.Format);
+        var conversation = TurnRequest.From(request.Messages, request.HasTools, output);
+        var turn = ModelTurn.Decide(settings, behavior.TakeReply(), conversation);
+        var script = ReplyScript.Create(turn.Behavior, conversation.LastUserMessage, thinking, request.NumPredict);
+        // A model cut off by the limit never got to its tool calls.
+        var toolCalls = script.HitTokenLimit ? null : turn.ToolCalls;
+        var run = new ChatRun(request, script, script.FaultFor(settings), toolCalls, settings.ToolCallIds, settings.ChunkDelayMs, started,
+            settings.CloseAfterStream);
 
         using var linked = LinkedToken(context);
         if (request.Stream)
@@ -150,6 +163,7 @@ internal sealed partial class FakeOllama
         ReplyScript Script,
         StreamFault? Fault,
         IReadOnlyList<JsonElement>? ToolCalls,
+        bool ToolCallIds,
         int ChunkDelayMs,
         long StartedTimestamp,
         bool CloseAfterStream);
@@ -161,26 +175,11 @@ internal sealed partial class FakeOllama
         bool? Think,
         IReadOnlyList<(string Role, string Content)> Messages,
         bool HasTools,
+        JsonElement? Format,
         int NumPredict,
         int NumCtx,
         TimeSpan? KeepAlive)
     {
-        public string LastUserMessage
-        {
-            get
-            {
-                for (var i = Messages.Count - 1; i >= 0; i--)
-                {
-                    if (Messages[i].Role == "user")
-                    {
-                        return Messages[i].Content;
-                    }
-                }
-
-                return string.Empty;
-            }
-        }
-
         /// <summary>Rough prompt size: words of every message plus one per message (its role/template tokens).</summary>
         public int PromptTokens
         {
@@ -241,7 +240,7 @@ internal sealed partial class FakeOllama
                     break;
                 }
 
-                error = CheckFieldTypes(message, "Alias", MessageFieldTypes);
+                error = CheckMessage(message);
                 if (error is not null)
                 {
                     break;
@@ -277,6 +276,12 @@ internal sealed partial class FakeOllama
 
         var hasTools = FakeJson.TryGetProperty(root, "tools", out var tools) && tools.ValueKind == JsonValueKind.Array &&
                        tools.GetArrayLength() > 0;
+        // format is a json.RawMessage: any JSON passes the decoder; null and "" count as absent.
+        JsonElement? format = FakeJson.TryGetProperty(root, "format", out var formatValue) &&
+                              formatValue.ValueKind != JsonValueKind.Null &&
+                              !(formatValue.ValueKind == JsonValueKind.String && formatValue.GetString()!.Length == 0)
+            ? formatValue.Clone()
+            : null;
 
         return new ChatRequest(
             GetString(root, "model"),
@@ -284,6 +289,7 @@ internal sealed partial class FakeOllama
             think,
             messages,
             hasTools,
+            format,
             GetIntOption(root, "num_predict"),
             GetIntOption(root, "num_ctx"),
             keepAlive);
@@ -298,6 +304,96 @@ internal sealed partial class FakeOllama
         ["tool_calls"] = "[]api.ToolCall",
         ["tool_name"] = "string",
         ["tool_call_id"] = "string",
+    };
+
+    /// <summary>Field types of a tool call inside a message (api/types.go <c>ToolCall</c>, <c>ToolCallFunction</c>).</summary>
+    private static readonly Dictionary<string, string> ToolCallFieldTypes = new(StringComparer.Ordinal)
+    {
+        ["id"] = "string",
+        ["function"] = "api.ToolCallFunction",
+    };
+
+    private static readonly Dictionary<string, string> ToolCallFunctionFieldTypes = new(StringComparer.Ordinal)
+    {
+        ["index"] = "int",
+        ["name"] = "string",
+        ["arguments"] = "api.ToolCallFunctionArguments",
+    };
+
+    /// <summary>
+    /// Checks one message as Go's decoder would, fields in document order, tool calls included:
+    /// <c>tool_calls[].function.arguments</c> must be a JSON object (a map in Go), so a JSON string
+    /// there is <c>json: cannot unmarshal string into Go struct field
+    /// ToolCallFunction.tool_calls.function.arguments of type api.ToolCallFunctionArguments</c>.
+    /// (Message.UnmarshalJSON decodes into a local alias type, so paths start at the message.)
+    /// </summary>
+    private static string? CheckMessage(JsonElement message)
+    {
+        foreach (var property in message.EnumerateObject())
+        {
+            if (CheckFieldType(property, "Alias", string.Empty, MessageFieldTypes) is { } error)
+            {
+                return error;
+            }
+
+            if (!string.Equals(property.Name, "tool_calls", StringComparison.OrdinalIgnoreCase) || property.Value.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var call in property.Value.EnumerateArray())
+            {
+                if (call.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
+                if (call.ValueKind != JsonValueKind.Object)
+                {
+                    return GoJsonDecoder.TypeError(call, "Alias", "tool_calls", "api.ToolCall");
+                }
+
+                foreach (var field in call.EnumerateObject())
+                {
+                    if (CheckFieldType(field, "ToolCall", "tool_calls.", ToolCallFieldTypes) is { } fieldError)
+                    {
+                        return fieldError;
+                    }
+
+                    if (string.Equals(field.Name, "function", StringComparison.OrdinalIgnoreCase) && field.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var part in field.Value.EnumerateObject())
+                        {
+                            if (CheckFieldType(part, "ToolCallFunction", "tool_calls.function.", ToolCallFunctionFieldTypes) is { } partError)
+                            {
+                                return partError;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The runner's check of <c>format</c> (llm/server.go <c>Completion</c>): <c>"json"</c> or an object
+    /// (a JSON Schema) pass; anything else is <c>invalid format: "…"; expected "json" or a valid JSON
+    /// Schema object</c>, the raw JSON quoted by Go's <c>%q</c>.
+    /// </summary>
+    private static string? FormatError(JsonElement? format) =>
+        format is not { } value || value.ValueKind == JsonValueKind.Object ||
+        value.ValueKind == JsonValueKind.String && value.GetString() == "json"
+            ? null
+            : $"invalid format: {ModelJson.GoQuote(value.GetRawText())}; expected \"json\" or a valid JSON Schema object";
+
+    /// <summary>The structured answer a valid <c>format</c> asks for: a schema, or any JSON for <c>"json"</c>.</summary>
+    private static StructuredOutput? StructuredOutputOf(JsonElement? format) => format switch
+    {
+        { ValueKind: JsonValueKind.Object } schema => new StructuredOutput(schema),
+        { ValueKind: JsonValueKind.String } => new StructuredOutput(null),
+        _ => null,
     };
 
     /// <summary>The single object answering an empty <c>messages</c> list: the model was (un)loaded.</summary>
@@ -378,7 +474,7 @@ internal sealed partial class FakeOllama
             w.WriteStartObject();
             w.WriteString(ModelProp, model);
             FakeJson.WriteUtcTimestamp(w, CreatedAtProp, DateTime.UtcNow);
-            WriteMessage(w, string.Empty, null, calls);
+            WriteMessage(w, string.Empty, null, calls, run.ToolCallIds);
             w.WriteBoolean(DoneProp, false);
             w.WriteEndObject();
             chunks++;
@@ -515,7 +611,8 @@ internal sealed partial class FakeOllama
     /// The <c>message</c> object, with Go's omitempty: <c>thinking</c> and <c>tool_calls</c> only
     /// when present, <c>content</c> always.
     /// </summary>
-    private static void WriteMessage(Utf8JsonWriter w, string content, string? thinking, IReadOnlyList<JsonElement>? toolCalls)
+    private static void WriteMessage(Utf8JsonWriter w, string content, string? thinking, IReadOnlyList<JsonElement>? toolCalls,
+        bool toolCallIds = true)
     {
         w.WriteStartObject(MessageProp);
         w.WriteString(RoleProp, AssistantValue);
@@ -527,26 +624,18 @@ internal sealed partial class FakeOllama
 
         if (toolCalls is { Count: > 0 })
         {
+            // All calls of a turn in one array; older servers send neither id nor index (protocols §3.14).
             w.WriteStartArray("tool_calls");
             for (var i = 0; i < toolCalls.Count; i++)
             {
                 var call = toolCalls[i];
                 w.WriteStartObject();
-                w.WriteString("id", NewToolCallId());
+                if (toolCallIds) w.WriteString("id", ToolCallText.OllamaId());
                 w.WriteStartObject("function");
-                w.WriteNumber("index", i);
-                w.WriteString("name", call.GetProperty("name").GetString());
+                if (toolCallIds) w.WriteNumber("index", i);
+                w.WriteString("name", ToolCallText.Name(call));
                 w.WritePropertyName("arguments");
-                if (call.TryGetProperty("arguments", out var arguments))
-                {
-                    arguments.WriteTo(w);
-                }
-                else
-                {
-                    w.WriteStartObject();
-                    w.WriteEndObject();
-                }
-
+                ToolCallText.WriteArgumentsObject(w, call);
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
@@ -574,7 +663,7 @@ internal sealed partial class FakeOllama
         w.WriteStartObject();
         w.WriteString(ModelProp, model);
         FakeJson.WriteUtcTimestamp(w, CreatedAtProp, DateTime.UtcNow);
-        WriteMessage(w, content, thinking, toolCalls);
+        WriteMessage(w, content, thinking, toolCalls, run.ToolCallIds);
         w.WriteBoolean(DoneProp, true);
         w.WriteString("done_reason", script.HitTokenLimit ? "length" : "stop");
         w.WriteNumber("total_duration", total);
@@ -592,19 +681,5 @@ internal sealed partial class FakeOllama
         {
             w.WriteNumber(name, value);
         }
-    }
-
-    /// <summary><c>call_</c> + 8 of <c>[a-z0-9]</c>, like routes.go <c>toolCallId()</c>.</summary>
-    private static string NewToolCallId()
-    {
-        const string letters = "abcdefghijklmnopqrstuvwxyz0123456789";
-        Span<char> id = stackalloc char[13];
-        "call_".CopyTo(id);
-        for (var i = 5; i < id.Length; i++)
-        {
-            id[i] = letters[Random.Shared.Next(letters.Length)];
-        }
-
-        return new string(id);
     }
 }

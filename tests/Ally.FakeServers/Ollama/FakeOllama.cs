@@ -197,32 +197,47 @@ internal sealed partial class FakeOllama(BehaviorStore behavior, CancellationTok
 
         foreach (var property in root.EnumerateObject())
         {
-            if (!TryGetFieldType(fields, property.Name, out var goType))
+            if (CheckFieldType(property, goStruct, string.Empty, fields) is { } error)
             {
-                continue;
-            }
-
-            var value = property.Value;
-            if (value.ValueKind == JsonValueKind.Null)
-            {
-                continue; // Go leaves the field at its zero value.
-            }
-
-            var ok = goType switch
-            {
-                "string" => value.ValueKind == JsonValueKind.String,
-                "bool" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-                "int" => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
-                "map[string]interface {}" => value.ValueKind == JsonValueKind.Object,
-                _ => value.ValueKind == JsonValueKind.Array,
-            };
-            if (!ok)
-            {
-                return GoJsonDecoder.TypeError(value, goStruct, property.Name.ToLowerInvariant(), goType);
+                return error;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// One field of <see cref="CheckFieldTypes"/>: Go's message when its JSON type does not fit, else
+    /// <c>null</c> (also for fields the fake does not read). <paramref name="path"/> prefixes the field
+    /// name as Go's decoder does for nested structs (<c>tool_calls.function.</c>).
+    /// </summary>
+    /// <param name="property">The field.</param>
+    /// <param name="goStruct">Go's name of the innermost struct.</param>
+    /// <param name="path">Field path from the decoded value down to this struct, with a trailing dot; empty at the top.</param>
+    /// <param name="fields">Field name → Go type: <c>string</c>, <c>bool</c>, <c>int</c>, a map, a <c>[]</c> slice, else a struct or named map (an object).</param>
+    private static string? CheckFieldType(JsonProperty property, string goStruct, string path, IReadOnlyDictionary<string, string> fields)
+    {
+        if (!TryGetFieldType(fields, property.Name, out var goType))
+        {
+            return null;
+        }
+
+        var value = property.Value;
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null; // Go leaves the field at its zero value.
+        }
+
+        var ok = goType switch
+        {
+            "string" => value.ValueKind == JsonValueKind.String,
+            "bool" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            "int" => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
+            "map[string]interface {}" => value.ValueKind == JsonValueKind.Object,
+            _ when goType.StartsWith("[]", StringComparison.Ordinal) || goType == "api.Tools" => value.ValueKind == JsonValueKind.Array,
+            _ => value.ValueKind == JsonValueKind.Object,
+        };
+        return ok ? null : GoJsonDecoder.TypeError(value, goStruct, path + property.Name.ToLowerInvariant(), goType);
     }
 
     private static bool TryGetFieldType(IReadOnlyDictionary<string, string> fields, string name, out string goType)

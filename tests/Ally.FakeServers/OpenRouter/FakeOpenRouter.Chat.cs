@@ -344,22 +344,37 @@ internal sealed partial class FakeOpenRouter
                 return;
             }
 
-            var lastUser = string.Empty;
-            var promptTokens = 0;
-            foreach (var message in messages.EnumerateArray())
+            // Routing first: with tools, only endpoints that support them qualify (the catalog's supported_parameters).
+            var parameters = SupportedParameters(model);
+            var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
+            if (hasTools && parameters is not null && !parameters.Contains("tools"))
             {
-                var text = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
-                promptTokens += ReplyScript.CountWords(text) + 1;
-                if (message.TryGetProperty("role", out var r) && r.GetString() == "user") lastUser = text;
+                await WriteOpenRouterErrorAsync(context, 404, NoToolEndpoints).ConfigureAwait(false);
+                return;
             }
 
+            // Then the provider's (OpenAI's) checks of the conversation and of response_format.
+            var invalid = CheckToolMessages(messages);
+            var formatInvalid = ReadResponseFormat(root, parameters, out var output);
+            if ((invalid ?? formatInvalid) is { } badRequest)
+            {
+                await WriteOpenRouterErrorAsync(context, 400, badRequest).ConfigureAwait(false);
+                return;
+            }
+
+            var conversation = OpenAIMessages.Read(messages);
+            var promptTokens = conversation.Sum(message => ReplyScript.CountWords(message.Content) + 1);
             var maxTokens = root.TryGetProperty("max_tokens", out var mt) && mt.TryGetInt32(out var max) ? max : 0;
             var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
             var settings = Behavior.Current;
+            var request = TurnRequest.From(conversation, OpenAIMessages.OffersTools(root), output);
+            var turn = ModelTurn.Decide(settings, Behavior.TakeReply(), request);
             // Reasoning is streamed only when a test asks for it: which hosted models reason is the provider's business.
-            var script = ReplyScript.Create(settings, lastUser, thinkingEnabled: !string.IsNullOrEmpty(settings.Thinking), maxTokens);
+            var script = ReplyScript.Create(turn.Behavior, request.LastUserMessage, thinkingEnabled: !string.IsNullOrEmpty(turn.Behavior.Thinking), maxTokens);
+            // A model cut off by the limit never got to its tool calls.
+            var calls = script.HitTokenLimit ? null : turn.ToolCalls;
             var run = new Run(model, "gen-" + Guid.NewGuid().ToString("N")[..24], promptTokens, script, script.FaultFor(settings), settings.ChunkDelayMs,
-                settings.CloseAfterStream);
+                settings.CloseAfterStream, calls, calls?.Select(_ => ToolCallText.OpenAIId()).ToArray() ?? []);
             context.Response.Headers["X-Generation-Id"] = run.Id;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Stopping);
             if (stream)
@@ -373,11 +388,164 @@ internal sealed partial class FakeOpenRouter
         }
     }
 
-    private sealed record Run(string Model, string Id, int PromptTokens, ReplyScript Script, StreamFault? Fault, int ChunkDelayMs, bool CloseAfterStream)
+    private sealed record Run(string Model, string Id, int PromptTokens, ReplyScript Script, StreamFault? Fault, int ChunkDelayMs, bool CloseAfterStream,
+        IReadOnlyList<JsonElement>? ToolCalls, IReadOnlyList<string> ToolCallIds)
     {
-        public int CompletionTokens => Script.ThinkingTokens.Count + Script.ContentTokens.Count;
+        public int CompletionTokens => Script.ThinkingTokens.Count + Script.ContentTokens.Count + ToolCallText.TokenCount(ToolCalls);
         public decimal Cost => PromptTokens * PromptPrice + CompletionTokens * CompletionPrice;
-        public string FinishReason => Script.HitTokenLimit ? "length" : "stop";
+        public string FinishReason => Script.HitTokenLimit ? "length" : ToolCalls is { Count: > 0 } ? "tool_calls" : "stop";
+    }
+
+    /// <summary>OpenRouter's 404 when the model has no endpoint that takes <c>tools</c>.</summary>
+    private const string NoToolEndpoints =
+        "No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection";
+
+    /// <summary>
+    /// The catalog's <c>supported_parameters</c> of a model (tried as given, then without its <c>:variant</c>);
+    /// <c>null</c> for a model the catalog does not list, which is then taken to support everything.
+    /// </summary>
+    private HashSet<string>? SupportedParameters(string model)
+    {
+        var catalog = Catalog();
+        foreach (var id in model.Contains(':', StringComparison.Ordinal) ? [model, model[..model.IndexOf(':', StringComparison.Ordinal)]] : new[] { model })
+        {
+            foreach (var entry in catalog)
+            {
+                if (entry.TryGetProperty("id", out var entryId) && entryId.ValueKind == JsonValueKind.String && entryId.GetString() == id)
+                {
+                    return Strings(entry, null, "supported_parameters").ToHashSet(StringComparer.Ordinal);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// OpenAI's checks of a conversation with tool calls, which OpenRouter passes on as 400s: first the
+    /// types (an assistant's <c>tool_calls[].function.arguments</c> is a JSON string; a tool message has a
+    /// <c>tool_call_id</c>), then the order: every tool message answers an id of the assistant message
+    /// with <c>tool_calls</c> just before it (other tool messages between), and every such id is answered
+    /// before the next other message. An assistant message with <c>tool_calls</c> may have <c>content</c> null or "".
+    /// </summary>
+    private static string? CheckToolMessages(JsonElement messages)
+    {
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            var role = OpenAIMessages.Role(message);
+            if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+            {
+                var callIndex = 0;
+                foreach (var call in calls.EnumerateArray())
+                {
+                    if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var function) &&
+                        function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var arguments) &&
+                        arguments.ValueKind != JsonValueKind.String)
+                    {
+                        return $"Invalid type for 'messages[{index}].tool_calls[{callIndex}].function.arguments': expected a string, but got {OpenAITypeName(arguments)} instead.";
+                    }
+
+                    callIndex++;
+                }
+            }
+            else if (role == "tool" && (!message.TryGetProperty("tool_call_id", out var id) || id.ValueKind == JsonValueKind.Null))
+            {
+                return $"Missing required parameter: 'messages[{index}].tool_call_id'.";
+            }
+
+            index++;
+        }
+
+        // The ids the current run of tool messages may still answer; null outside such a run.
+        List<string>? open = null;
+        foreach (var message in messages.EnumerateArray())
+        {
+            var role = OpenAIMessages.Role(message);
+            if (role == "tool")
+            {
+                var id = message.GetProperty("tool_call_id");
+                if (open is null || !open.Remove(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText()))
+                {
+                    return "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+                }
+
+                continue;
+            }
+
+            if (open is { Count: > 0 })
+            {
+                return Unanswered(open);
+            }
+
+            open = role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array
+                ? calls.EnumerateArray()
+                    .Select(call => call.ValueKind == JsonValueKind.Object && call.TryGetProperty("id", out var callId) && callId.ValueKind == JsonValueKind.String
+                        ? callId.GetString()!
+                        : string.Empty)
+                    .ToList()
+                : null;
+        }
+
+        return open is { Count: > 0 } ? Unanswered(open) : null;
+
+        static string Unanswered(IEnumerable<string> ids) =>
+            "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. " +
+            "The following tool_call_ids did not have response messages: " + string.Join(", ", ids);
+    }
+
+    /// <summary>How OpenAI names a JSON value's type in its "Invalid type" errors.</summary>
+    private static string OpenAITypeName(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => value.TryGetInt64(out _) ? "an integer" : "a decimal",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    /// <summary>
+    /// <c>response_format</c>: <c>{"type":"json_object"}</c> (any JSON object), <c>{"type":"json_schema",
+    /// "json_schema":{"name","strict","schema"}}</c> or <c>{"type":"text"}</c>. A model whose
+    /// <c>supported_parameters</c> lack <c>response_format</c> gets it dropped, as OpenRouter drops any
+    /// parameter a model does not support (protocols §3.2).
+    /// </summary>
+    /// <returns>OpenAI's 400 text for a malformed one, else <c>null</c>.</returns>
+    private static string? ReadResponseFormat(JsonElement root, HashSet<string>? parameters, out StructuredOutput? output)
+    {
+        output = null;
+        if (!root.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null ||
+            parameters is not null && !parameters.Contains("response_format"))
+        {
+            return null;
+        }
+
+        if (format.ValueKind != JsonValueKind.Object)
+        {
+            return $"Invalid type for 'response_format': expected an object, but got {OpenAITypeName(format)} instead.";
+        }
+
+        var type = format.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        switch (type)
+        {
+            case "text":
+                return null;
+            case "json_object":
+                output = new StructuredOutput(null);
+                return null;
+            case "json_schema":
+                if (!format.TryGetProperty("json_schema", out var wrapper) || wrapper.ValueKind != JsonValueKind.Object)
+                {
+                    return "Missing required parameter: 'response_format.json_schema'.";
+                }
+
+                output = new StructuredOutput(OpenAIMessages.JsonSchemaOf(format));
+                return null;
+            case null:
+                return "Missing required parameter: 'response_format.type'.";
+            default:
+                return $"Invalid value: '{type}'. Supported values are: 'json_object', 'json_schema', and 'text'.";
+        }
     }
 
     /// <summary>The availability variant of a 400 (verbatim shape from errors-and-debugging.mdx).</summary>
@@ -474,7 +642,32 @@ internal sealed partial class FakeOpenRouter
             first = false;
         }
 
-        await WriteEventAsync(context, newline, w => WriteDelta(w, run, created, first, content: string.Empty, reasoning: null, finish: run.FinishReason), cancellationToken)
+        if (run.ToolCalls is { Count: > 0 } calls)
+        {
+            // As OpenAI streams them: each call whole before the next, by index; the opening fragment has
+            // the id, type, name and empty arguments, then the arguments string follows in pieces.
+            for (var index = 0; index < calls.Count; index++)
+            {
+                var callIndex = index;
+                var id = run.ToolCallIds[index];
+                var name = ToolCallText.Name(calls[index]);
+                var opening = first;
+                await PaceAsync(run.ChunkDelayMs, chunks++, cancellationToken).ConfigureAwait(false);
+                await WriteEventAsync(context, newline, w => WriteToolCallDelta(w, run, created, opening, callIndex, id, name, string.Empty), cancellationToken)
+                    .ConfigureAwait(false);
+                first = false;
+                foreach (var fragment in ToolCallText.Fragments(ToolCallText.CompactArguments(calls[index])))
+                {
+                    await PaceAsync(run.ChunkDelayMs, chunks++, cancellationToken).ConfigureAwait(false);
+                    await WriteEventAsync(context, newline, w => WriteToolCallDelta(w, run, created, false, callIndex, null, null, fragment), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+        }
+
+        // The finishing chunk: an empty content delta after text, an empty delta after tool calls (protocols §3.5).
+        var finishContent = run.ToolCalls is { Count: > 0 } ? null : string.Empty;
+        await WriteEventAsync(context, newline, w => WriteDelta(w, run, created, first, content: finishContent, reasoning: null, finish: run.FinishReason), cancellationToken)
             .ConfigureAwait(false);
         // Usage comes last, in a chunk whose choices are empty (usage-accounting.mdx).
         await WriteEventAsync(context, newline, w =>
@@ -527,8 +720,27 @@ internal sealed partial class FakeOpenRouter
         w.WriteString("native_finish_reason", run.FinishReason);
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        w.WriteString("content", content);
+        if (content.Length == 0 && run.ToolCalls is { Count: > 0 }) w.WriteNull("content"); else w.WriteString("content", content);
         if (reasoning.Length > 0) w.WriteString("reasoning", reasoning);
+        if (run.ToolCalls is { Count: > 0 } calls)
+        {
+            // Non-streamed calls: whole, arguments a JSON string (protocols §3.5).
+            w.WriteStartArray("tool_calls");
+            for (var i = 0; i < calls.Count; i++)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", run.ToolCallIds[i]);
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                w.WriteString("name", ToolCallText.Name(calls[i]));
+                w.WriteString("arguments", ToolCallText.CompactArguments(calls[i]));
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndArray();
@@ -564,6 +776,47 @@ internal sealed partial class FakeOpenRouter
         w.WriteEndObject();
         if (finish is null) w.WriteNull("finish_reason"); else w.WriteString("finish_reason", finish);
         if (finish is null) w.WriteNull("native_finish_reason"); else w.WriteString("native_finish_reason", finish);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A <c>tool_calls</c> delta: the opening one (<paramref name="id"/> given) carries id, type, name and
+    /// empty arguments, and — as the stream's first event — the role and <c>content:null</c>; the others
+    /// only an arguments fragment.
+    /// </summary>
+    private static void WriteToolCallDelta(Utf8JsonWriter w, Run run, long created, bool first, int index, string? id, string? name, string arguments)
+    {
+        WriteChunkStart(w, run, created);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        if (first)
+        {
+            w.WriteString("role", "assistant");
+            w.WriteNull("content");
+        }
+
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+        if (id is not null)
+        {
+            w.WriteString("id", id);
+            w.WriteString("type", "function");
+        }
+
+        w.WriteStartObject("function");
+        if (name is not null) w.WriteString("name", name);
+        w.WriteString("arguments", arguments);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("finish_reason");
+        w.WriteNull("native_finish_reason");
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();
