@@ -141,7 +141,7 @@ Describe 'Tools with Ollama' {
         $r.ToolCalls.Count | Should -Be 2
         $second = (Get-ChatBodies)[1]
         @($second.messages | Where-Object role -eq 'tool' | ForEach-Object { $_.content -match 'first-1' }) | Should -Be @($true, $false)
-        $r.Content | Should -Match 'first-1.*\|.*second-1'
+        $r.Content | Should -Match '(?s)first-1.*\|.*second-1'
     }
 
     It 'stops at -MaxToolCalls with a warning naming the cap, and the response says so' {
@@ -286,6 +286,6 @@ Describe 'Tools with OpenAI-style servers' {
         $r.ToolCalls[0].Id | Should -Not -Be $r.ToolCalls[1].Id
         $second = @(Get-AllyFakeRequest $llama -Path '/v1/chat/completions' | ForEach-Object Json)[1]
         @($second.messages | Where-Object role -eq 'tool' | ForEach-Object tool_call_id) | Should -Be @($r.ToolCalls.Id)
-        $r.Content | Should -Match 'a-1.*\|.*b-1'
+        $r.Content | Should -Match '(?s)a-1.*\|.*b-1'
     }
 }
