@@ -32,7 +32,7 @@ namespace Ally.Tests
             Row(404, "{\"error\":\"model 'x' not found\"}", "ModelNotFound", AllyErrorCategory.ObjectNotFound, false, "Install-AllyModel x"),
             Row(404, "{\"error\":{\"code\":404,\"message\":\"File Not Found\",\"type\":\"not_found_error\"}}", "NotOllama", AllyErrorCategory.ConnectionError, false, "ALLY_OPENAI_BASE_URL=http://127.0.0.1:11434/v1"),
             Row(404, "404 page not found", "NotOllama", AllyErrorCategory.ConnectionError, false, "-Provider openai"),
-            Row(400, "{\"error\":\"x does not support tools\"}", "InvalidRequest", AllyErrorCategory.InvalidArgument, false, "does not support tools"),
+            Row(400, "{\"error\":\"x does not support tools\"}", "ToolsNotSupported", AllyErrorCategory.InvalidArgument, false, "does not support tools"),
             Row(401, "{\"error\":\"unauthorized\",\"signin_url\":\"https://ollama.com/connect\"}", "AccessDenied", AllyErrorCategory.PermissionDenied, false, "401 (Unauthorized)"),
             Row(408, "{\"error\":\"request timed out\"}", "ProviderTimeout", AllyErrorCategory.OperationTimeout, true, "timed out"),
             Row(429, "{\"error\":\"slow down\"}", "RateLimited", AllyErrorCategory.ResourceBusy, true, "429 (Too Many Requests): slow down"),
