@@ -19,6 +19,10 @@
         better). Working-set growth while streaming, and at 5 × -Tokens for Ally (memory stays bounded).
     (e) Piped input: a -PipedKB file piped as Get-Content lines into Invoke-AllyChat vs the same lines
         read with Get-Content, joined and sent raw.
+    (f) A question with one tool call (Invoke-AllyChat -Tool Get-Date: two requests and the command) vs
+        the same exchange written by hand with Invoke-RestMethod (tools in the body, tool_calls read, the
+        command run with splatting, the result sent back).
+    (g) Structured output: -Schema -AsObject vs Invoke-RestMethod with Ollama's format and ConvertFrom-Json.
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmark.ps1
 .EXAMPLE
@@ -206,6 +210,44 @@ $sw.Stop(); $p.Refresh()
     finally {
         Remove-Item $file -ErrorAction Ignore
     }
+    # (f) A tool call, and (g) structured output, in this process.
+    Write-Host "(f, g) tools and structured output: $Rounds rounds of $Requests" -ForegroundColor Cyan
+    Set-AllyFakeBehavior $server @{ reply = $null; toolCalls = @(@{ name = 'Get-Date'; arguments = @{ Format = 'yyyy' } }) }
+    Clear-AllyFakeRequest $server
+    $null = Invoke-AllyChat 'Which year is it?' -Tool Get-Date
+    $toolBody = (Get-AllyFakeRequest $server)[0].Json
+    $toolBody.stream = $false
+    $firstBody = $toolBody | ConvertTo-Json -Depth 20 -Compress
+    $byHand = {
+        $answer = Invoke-RestMethod -Method Post -Uri $chatUrl -Body $firstBody -ContentType 'application/json'
+        $messages = [System.Collections.Generic.List[object]]::new()
+        $messages.AddRange(@($toolBody.messages))
+        $messages.Add($answer.message)
+        foreach ($call in $answer.message.tool_calls) {
+            $arguments = @{}
+            foreach ($p in $call.function.arguments.PSObject.Properties) { $arguments[$p.Name] = $p.Value }
+            $output = & $call.function.name @arguments | Out-String
+            $messages.Add(@{ role = 'tool'; content = $output.Trim(); tool_name = $call.function.name; tool_call_id = $call.id })
+        }
+        $second = @{ model = $toolBody.model; messages = $messages; tools = $toolBody.tools; stream = $false } | ConvertTo-Json -Depth 20 -Compress
+        (Invoke-RestMethod -Method Post -Uri $chatUrl -Body $second -ContentType 'application/json').message.content
+    }
+    $null = & $byHand
+    $tools = Measure-Sides ([ordered]@{
+            ally = { Measure-Block { Invoke-AllyChat 'Which year is it?' -Tool Get-Date } }
+            irm  = { Measure-Block $byHand }
+        })
+    Add-Row 'a question with one tool call vs the same loop by hand' $tools.ally $tools.irm 'Invoke-RestMethod loop' 'ms' -Format 'N3'
+
+    Set-AllyFakeBehavior $server @{ toolCalls = $null }
+    $schema = @{ type = 'object'; properties = @{ name = @{ type = 'string' }; length = @{ type = 'integer' } }; required = @('name', 'length') }
+    $formatBody = @{ model = 'llama3.1'; messages = @(@{ role = 'user'; content = 'Longest river' }); format = $schema; stream = $false } | ConvertTo-Json -Depth 10 -Compress
+    $null = Invoke-AllyChat 'Longest river' -Schema $schema -AsObject
+    $structured = Measure-Sides ([ordered]@{
+            ally = { Measure-Block { Invoke-AllyChat 'Longest river' -Schema $schema -AsObject } }
+            irm  = { Measure-Block { (Invoke-RestMethod -Method Post -Uri $chatUrl -Body $formatBody -ContentType 'application/json').message.content | ConvertFrom-Json } }
+        })
+    Add-Row 'structured output: -Schema -AsObject vs Invoke-RestMethod + ConvertFrom-Json' $structured.ally $structured.irm 'Invoke-RestMethod' 'ms' -Format 'N3'
 }
 finally {
     Stop-AllyFakeServer $server

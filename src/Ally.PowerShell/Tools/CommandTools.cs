@@ -70,15 +70,43 @@ namespace Ally.PowerShell.Tools
                         CommandToolSchema.Remedy);
                 string name = CommandToolSchema.ToolName(command.Name);
                 if (tools.Any(t => string.Equals(t.Definition.Name, name, StringComparison.OrdinalIgnoreCase))) continue;
-                CommandParameterSetInfo set = CommandToolSchema.ParameterSet(command);
-                (string synopsis, Dictionary<string, string> help) = ReadHelp(cmdlet, command);
-                string schema = CommandToolSchema.Build(command, set, help, out Dictionary<string, Type> parameters);
-                bool asksFirst = SupportsShouldProcess(command);
-                string description = synopsis.Length > 0 ? synopsis : Format("Runs the PowerShell command {0}.", command.Name);
-                if (asksFirst) description += " It changes the system: the user is asked before it runs, and may say no.";
-                tools.Add(new CommandTool(command, new ToolDefinition(name, CommandToolSchema.Clip(description, 1000), schema), parameters, asksFirst));
+                string key = Identity(command);
+                if (!Known.TryGetValue(key, out CommandTool? tool))
+                {
+                    tool = Describe(cmdlet, command, name);
+                    if (Known.Count >= 256) Known.Clear();
+                    Known[key] = tool;
+                }
+                // The description is reused; the command is the one given now (its module may have been imported again).
+                tools.Add(ReferenceEquals(tool.Command, command) ? tool : new CommandTool(command, tool.Definition, tool.Parameters, tool.AsksFirst));
             }
             return new CommandTools(tools);
+        }
+
+        /// <summary>
+        /// Tools described before, by command identity: reading help (Get-Help) costs more than the whole
+        /// rest of a turn, so a command is described once per session (again when a function is redefined).
+        /// </summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CommandTool> Known =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, CommandTool>(StringComparer.Ordinal);
+
+        private static string Identity(CommandInfo command) => command switch
+        {
+            CmdletInfo c => "cmdlet|" + c.Name + "|" + c.ImplementingType?.AssemblyQualifiedName,
+            FunctionInfo f => "function|" + f.Name + "|" + f.Module?.Path + "|" + f.Definition,
+            ExternalScriptInfo s => "script|" + s.Path + "|" + System.IO.File.GetLastWriteTimeUtc(s.Path).Ticks,
+            _ => command.CommandType + "|" + command.Name,
+        };
+
+        private static CommandTool Describe(PSCmdlet cmdlet, CommandInfo command, string name)
+        {
+            CommandParameterSetInfo set = CommandToolSchema.ParameterSet(command);
+            (string synopsis, Dictionary<string, string> help) = ReadHelp(cmdlet, command);
+            string schema = CommandToolSchema.Build(command, set, help, out Dictionary<string, Type> parameters);
+            bool asksFirst = SupportsShouldProcess(command);
+            string description = synopsis.Length > 0 ? synopsis : Format("Runs the PowerShell command {0}.", command.Name);
+            if (asksFirst) description += " It changes the system: the user is asked before it runs, and may say no.";
+            return new CommandTool(command, new ToolDefinition(name, CommandToolSchema.Clip(description, 1000), schema), parameters, asksFirst);
         }
 
         private static bool SupportsShouldProcess(CommandInfo command) => command switch
