@@ -156,12 +156,16 @@ namespace Ally.PowerShell
     /// <summary>Whether anyone can answer a prompt in this session.</summary>
     internal static class Interactivity
     {
-        public static bool IsInteractive(PSCmdlet cmdlet)
+        public static bool IsInteractive(PSCmdlet cmdlet) => WhyNotInteractive(cmdlet) is null;
+
+        /// <summary>Why nobody can type in this session (for a message), or null when someone can.</summary>
+        public static string? WhyNotInteractive(PSCmdlet cmdlet)
         {
-            if (Console.IsInputRedirected) return false;
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))) return false;
-            if (!string.Equals(cmdlet.Host.Name, "ConsoleHost", StringComparison.Ordinal)) return false;
-            return !Ally.Configuration.CommandLine.IsNonInteractive(Environment.GetCommandLineArgs());
+            if (Ally.Configuration.CommandLine.IsNonInteractive(Environment.GetCommandLineArgs())) return Ally.Messages.StartedNonInteractive;
+            if (!string.Equals(cmdlet.Host.Name, "ConsoleHost", StringComparison.Ordinal)) return Ally.Messages.HostWithoutConsole(cmdlet.Host.Name);
+            if (Console.IsInputRedirected) return Ally.Messages.InputRedirected;
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))) return Ally.Messages.CiVariableSet;
+            return null;
         }
     }
 

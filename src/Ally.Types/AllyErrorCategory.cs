@@ -31,5 +31,7 @@ namespace Ally
         ProviderError,
         /// <summary>The server could not be trusted (its certificate chain ends at an unknown authority).</summary>
         SecurityError,
+        /// <summary>The command cannot run in this session (an interactive command where nobody can type).</summary>
+        InvalidOperation,
     }
 }

@@ -58,6 +58,8 @@ namespace Ally
         public static readonly AllyErrorId ApiKeyRequired = new AllyErrorId(nameof(ApiKeyRequired), AllyErrorCategory.AuthenticationError);
         /// <summary>The SecretManagement vault could not be read.</summary>
         public static readonly AllyErrorId SecretVaultError = new AllyErrorId(nameof(SecretVaultError), AllyErrorCategory.AuthenticationError);
+        /// <summary>Enter-AllyChat was started where nobody can type at a console (-NonInteractive, redirected input, a job, remoting, CI).</summary>
+        public static readonly AllyErrorId InteractiveConsoleRequired = new AllyErrorId(nameof(InteractiveConsoleRequired), AllyErrorCategory.InvalidOperation);
 
         // ally.toml.
         /// <summary>An ally.toml file is not valid TOML (the error names the file, line and column).</summary>

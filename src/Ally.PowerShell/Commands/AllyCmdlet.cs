@@ -179,14 +179,29 @@ namespace Ally.PowerShell.Commands
         /// <summary>Writes <paramref name="path"/> in one step (<see cref="AtomicFile"/>); a file-system failure stops the command (<paramref name="errorId"/>, WriteError).</summary>
         private protected void WriteFileOrStop(string path, string errorId, Action<System.IO.Stream> write)
         {
+            if (TryWriteFile(path, errorId, write) is ErrorRecord failure) ThrowTerminatingError(failure);
+        }
+
+        /// <summary>Writes <paramref name="path"/> in one step (<see cref="AtomicFile"/>); returns the error (<paramref name="errorId"/>, WriteError) of a file-system failure, or null.</summary>
+        private protected static ErrorRecord? TryWriteFile(string path, string errorId, Action<System.IO.Stream> write)
+        {
             try
             {
                 AtomicFile.Write(path, write);
+                return null;
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, errorId, ErrorCategory.WriteError, path));
+                return new ErrorRecord(ex, errorId, ErrorCategory.WriteError, path);
             }
+        }
+
+        /// <summary>The chat settings <paramref name="settings"/> give, checked (an <see cref="AllyException"/> when they cannot be used), with their warnings shown, and a chat client for them.</summary>
+        private protected (ChatSettings Settings, IChatProvider Chat) OpenChat(SettingsResolver settings)
+        {
+            ChatSettings chat = ChatSettings.Resolve(settings, VaultReader, requireKey: true);
+            WarnAbout(chat.Context);
+            return (chat, chat.Provider.CreateChat(chat.Context));
         }
 
         /// <summary>An ErrorRecord for an Ally failure: stable id, category, remedy as the recommended action.</summary>

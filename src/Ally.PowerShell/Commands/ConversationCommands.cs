@@ -51,7 +51,7 @@ namespace Ally.PowerShell.Commands
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (NoClobber) StopIfExists(path, "ConversationFileExists");
             if (!ShouldProcess(path, Messages.ShouldProcessExportConversation(_conversation.Messages.Count))) return;
-            WriteFileOrStop(path, "ConversationFileNotWritten", AtomicFile.Utf8(ConversationFile.ToJson(_conversation)));
+            WriteFileOrStop(path, SavedConversation.NotWritten, SavedConversation.Writer(_conversation));
             if (PassThru) WriteObject(new FileInfo(path));
         }
     }
@@ -92,6 +92,18 @@ namespace Ally.PowerShell.Commands
 
         private void Load(string path)
         {
+            (Conversation? conversation, ErrorRecord? failure) = SavedConversation.Read(path);
+            if (failure != null) WriteError(failure);
+            else WriteObject(conversation);
+        }
+    }
+
+    /// <summary>A conversation file as the cmdlets read it (Import-AllyConversation, Enter-AllyChat's /load).</summary>
+    internal static class SavedConversation
+    {
+        /// <summary>The conversation saved at <paramref name="path"/>, or the error to write: not found, not readable, not a conversation.</summary>
+        public static (Conversation?, ErrorRecord?) Read(string path)
+        {
             string text;
             try
             {
@@ -99,18 +111,23 @@ namespace Ally.PowerShell.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(ex, ex is FileNotFoundException ? "ConversationFileNotFound" : "ConversationFileNotRead",
+                return (null, new ErrorRecord(ex, ex is FileNotFoundException ? "ConversationFileNotFound" : "ConversationFileNotRead",
                     ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.ReadError, path));
-                return;
             }
             try
             {
-                WriteObject(ConversationFile.FromJson(text, path));
+                return (ConversationFile.FromJson(text, path), null);
             }
             catch (AllyException ex)
             {
-                WriteError(ToErrorRecord(ex, path));
+                return (null, AllyCmdlet.ToErrorRecord(ex, path));
             }
         }
+
+        /// <summary>The error id of a conversation file that could not be written.</summary>
+        public const string NotWritten = "ConversationFileNotWritten";
+
+        /// <summary>What writes <paramref name="conversation"/> to a file (<see cref="AtomicFile.Write"/>).</summary>
+        public static Action<Stream> Writer(Conversation conversation) => AtomicFile.Utf8(ConversationFile.ToJson(conversation));
     }
 }

@@ -1,0 +1,602 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using System.Threading.Tasks;
+using Ally.Async;
+using Ally.Configuration;
+using Ally.Interactive;
+using Ally.PowerShell.Async;
+using Ally.PowerShell.Completers;
+using Ally.PowerShell.Input;
+using Ally.PowerShell.Interactive;
+using Ally.Providers;
+
+namespace Ally.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Chats with a model in the console: answers stream as they are written, the conversation is kept, slash commands change the model, provider, system prompt and more.</para>
+    /// Returns the conversation when the chat ends (/exit, Ctrl+D); it is also kept in $AllyConversation as it goes.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Enter, "AllyChat")]
+    [OutputType(typeof(Conversation))]
+    public sealed class EnterAllyChatCommand : AllyCmdlet
+    {
+        /// <summary>The variable, in the caller's scope, that holds the conversation as it goes.</summary>
+        internal const string ConversationVariable = "AllyConversation";
+
+        private static readonly string[] NoticeTags = { "PSHOST", "Ally.Chat" };
+        private static readonly char[] NameSeparators = { ',', ' ', '\t', '\n' };
+        private static readonly TimeSpan InterruptGrace = TimeSpan.FromMilliseconds(600);
+
+        /// <summary>The provider: ollama, openrouter or openai. Default: ALLY_PROVIDER, else ollama.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Provider { get; set; }
+
+        /// <summary>The model. Default: ALLY_MODEL, else the provider's default (llama3.1 for Ollama).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
+        public string? Model { get; set; }
+
+        /// <summary>A system prompt: instructions for the model (replaces the one of -Conversation).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? System { get; set; }
+
+        /// <summary>The conversation to go on with: what Invoke-AllyChat returned, a Conversation (Enter-AllyChat, Import-AllyConversation), or either after Import-Clixml or ConvertFrom-Json. May be piped.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [ConversationTransformation]
+        public Conversation? Conversation { get; set; }
+
+        /// <summary>PowerShell commands offered to the model as tools (Get-Command output); /tools changes them in the chat.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public CommandInfo[]? Tool { get; set; }
+
+        /// <summary>Most tokens to generate per answer.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxTokens { get; set; }
+
+        /// <summary>Sampling temperature, 0 to 2.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double Temperature { get; set; }
+
+        /// <summary>Provider options; for Ollama the keys of its options object (num_ctx, num_thread, num_gpu, …).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? Options { get; set; }
+
+        /// <summary>Time limit of each answer in seconds; 0 means no limit.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int TimeoutSec { get; set; }
+
+        /// <summary>The API key for OpenRouter or OpenAI (a SecureString; plain text is accepted with a warning). Default: the provider's variable, then the vault in ALLY_SECRET_VAULT.</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>Retries of a transient failure (rate limit, busy server, dropped connection). Default: ALLY_MAX_RETRY, else 3.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetry { get; set; }
+
+        /// <summary>Fail (ContextLengthExceeded) when the conversation does not fit the model's context window, instead of leaving out its oldest turns.</summary>
+        [Parameter]
+        public SwitchParameter NoTruncate { get; set; }
+
+        /// <summary>The proxy for the chat's requests: http://host:port (user:password@ allowed, never shown), or 'none' for direct connections. Default: ALLY_PROXY, else the system's.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Proxy { get; set; }
+
+        private Conversation? _piped;
+        private ChatSettings? _settings;
+        private IChatProvider? _chat;
+        private string? _system;
+        private readonly List<ChatMessage> _messages = new List<ChatMessage>();
+        private readonly List<CommandInfo> _tools = new List<CommandInfo>();
+        private CmdletPump? _pump;
+        private StreamWriter? _writer;
+        private DateTime _interruptGraceEnd;
+        private bool _toolsNoticed;
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            // Before anything else: a script must not sit waiting for a prompt nobody will answer.
+            if (Interactivity.WhyNotInteractive(this) is string why)
+                ThrowAllyError(new AllyException(ErrorIds.InteractiveConsoleRequired, Messages.InteractiveConsoleRequired(why), Messages.InteractiveConsoleRequiredRemedy));
+        }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (Conversation is null) return;
+            if (_piped != null && !ReferenceEquals(_piped, Conversation))
+                ThrowAllyError(new AllyException(ErrorIds.InvalidConversation, Messages.OneConversationAtATime, Messages.OneChatRemedy), Conversation);
+            _piped = Conversation;
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            Start(_piped);
+            bool interrupted = Chat();
+            try
+            {
+                WriteObject(Current());
+            }
+            catch (PipelineStoppedException) when (interrupted)
+            {
+                // Ctrl+C at a Windows prompt stops the pipeline: nothing can be returned, so say where the conversation is.
+                Host.UI.WriteLine(Messages.ChatKeptIn(ConversationVariable));
+                throw;
+            }
+        }
+
+        private protected override void DisposeCore() => _pump?.Dispose();
+
+        /// <summary>Resolves the settings (a conversation goes on with its provider and model, as Invoke-AllyChat does) and greets.</summary>
+        private void Start(Conversation? resumed)
+        {
+            if (Tool != null) AddTools(Tool);
+            if (resumed != null) Take(resumed);
+            if (resumed?.Provider is null || resumed.Model is null || ChoseModel())
+                (_settings, _chat) = OrStop(() => OpenChat(Settings));
+            else
+                (_settings, _chat) = OrStop(() => OpenChat(Chosen(ConversationChoice(resumed))));
+            if (!string.IsNullOrEmpty(System)) _system = System;
+            _pump = new CmdletPump(this, CancellationToken, 1);
+            _writer = new StreamWriter(this);
+            Keep();
+            Notice(Messages.ChatWelcome(_settings.Provider.Name, _settings.Model));
+            if (_messages.Count > 0) Notice(Messages.ChatResumed(Turns()));
+        }
+
+        /// <summary>The loop: reads entries until /exit, end of input or Ctrl+C at the prompt; true for Ctrl+C.</summary>
+        private bool Chat()
+        {
+            var input = new ChatInputAssembler();
+            while (true)
+            {
+                if (CancellationToken.IsCancellationRequested) throw new PipelineStoppedException();
+                string prompt = input.IsPending ? Messages.ChatContinuationPrompt : Messages.ChatPrompt(_settings!.Provider.Name, _settings.Model);
+                Host.UI.Write(ConsoleColor.Green, Host.UI.RawUI.BackgroundColor, prompt);
+                LineEnd end = PromptReader.ReadLine(Host.UI, out string line);
+                if (end == LineEnd.Interrupt)
+                {
+                    // A second Ctrl+C pressed to stop an answer lands here: it stopped the answer, it does not end the chat.
+                    if (DateTime.UtcNow < _interruptGraceEnd) continue;
+                    return true;
+                }
+                if (end == LineEnd.EndOfInput) return false;
+                ChatInput? entry = input.Add(line);
+                if (entry is null) continue;
+                if (entry.Kind == ChatInputKind.Message) Turn(entry.Text);
+                else if (!Run(entry.Command!, entry.Text)) return false;
+            }
+        }
+
+        /// <summary>Asks the model, streams the answer and keeps the turn: a whole answer, or the part shown before Ctrl+C.</summary>
+        private void Turn(string text)
+        {
+            if (_tools.Count > 0 && !_toolsNoticed)
+            {
+                WriteWarning(Messages.ChatToolsNotSent);
+                _toolsNoticed = true;
+            }
+            var question = new ChatMessage(ChatMessage.Roles.User, text);
+            var messages = new List<ChatMessage>(_messages.Count + 2);
+            if (_system != null) messages.Add(new ChatMessage(ChatMessage.Roles.System, _system));
+            messages.AddRange(_messages);
+            messages.Add(question);
+            var turn = new ChatTurn(_settings!, _chat!, _settings!.CreateRequest(messages), _tools.ToArray(), NoTruncate);
+
+            // What the user saw, which is what a stopped answer keeps.
+            var shown = new AnswerShown();
+            StreamWriter writer = _writer!;
+            Action<ChatUpdate> write = update =>
+            {
+                shown.Add(update);
+                writer.Write(update);
+            };
+            Action<ChatUpdateBatch> drain = batch => batch.Drain(write);
+            ChatResponse? answer = null;
+            Exception? failure = null;
+            bool stopped;
+            PumpJob job = _pump!.Start(
+                worker =>
+                {
+                    // Pieces that arrive while the host is still writing earlier ones go out together.
+                    var batch = new ChatUpdateBatch();
+                    return SendTurnAsync(turn, worker, update =>
+                    {
+                        if (batch.Add(update)) worker.Post(batch, drain);
+                    });
+                },
+                response => answer = response,
+                error => failure = error);
+            using (ConsoleInterrupt interrupt = ConsoleInterrupt.Watch(job.Cancel))
+            {
+                try
+                {
+                    _pump.WaitAll();
+                }
+                finally
+                {
+                    writer.EndAnswer();
+                }
+                stopped = interrupt.Pressed;
+            }
+
+            Settle(question, answer, failure, stopped ? shown : null);
+            // A blank line between one turn and the next prompt.
+            Notice(string.Empty);
+        }
+
+        /// <summary>
+        /// Keeps what a turn gave: a whole answer; or, when Ctrl+C stopped it (<paramref name="shown"/>), the part
+        /// shown, if any. A failure is written as the error Invoke-AllyChat writes, and the turn is not kept: an
+        /// answer cut short by an error is not one to build on, and asked again it comes whole.
+        /// </summary>
+        private void Settle(ChatMessage question, ChatResponse? answer, Exception? failure, AnswerShown? shown)
+        {
+            if (answer != null)
+            {
+                Keep(question, new ChatMessage(ChatMessage.Roles.Assistant, answer.Content, answer.Thinking));
+                return;
+            }
+            switch (failure)
+            {
+                case OperationCanceledException when CancellationToken.IsCancellationRequested:
+                    throw new PipelineStoppedException();
+                case OperationCanceledException when shown != null:
+                    _interruptGraceEnd = DateTime.UtcNow + InterruptGrace;
+                    if (shown.Content.Length == 0)
+                    {
+                        Notice(Messages.ChatStoppedBeforeAnswer);
+                        return;
+                    }
+                    Keep(question, new ChatMessage(ChatMessage.Roles.Assistant, shown.Content.ToString(), shown.Thinking.ToString()));
+                    Notice(Messages.ChatStopped);
+                    return;
+                case AllyException ex:
+                    WriteError(ToErrorRecord(ex, (object?)ex.PartialResponse));
+                    Notice(Messages.ChatTurnNotKept);
+                    return;
+                default:
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure!).Throw();
+                    return;
+            }
+        }
+
+        /// <summary>
+        /// Sends one turn, on a worker: the request fitted to the model's context window, then sent with
+        /// retries, its pieces handed to <paramref name="onUpdate"/> as they arrive — the path every
+        /// Invoke-AllyChat request takes. The one place the chat sends a turn, so that the tool-calling
+        /// loop can take its place: <see cref="ChatTurn.Tools"/> are the commands to offer (not sent yet).
+        /// </summary>
+        private static async Task<ChatResponse> SendTurnAsync(ChatTurn turn, CmdletJob job, Action<ChatUpdate> onUpdate)
+        {
+            ChatRequest fitted = await ContextWindow.FitAsync(turn.Settings.Context, turn.Request, turn.NoTruncate, job.WriteWarning, job.CancellationToken)
+                .ConfigureAwait(false);
+            return await ChatService.CompleteAsync(turn.Chat, fitted, onUpdate, job.CancellationToken, turn.Settings.RetryPolicy, job.WriteWarning)
+                .ConfigureAwait(false);
+        }
+
+        /// <summary>Runs a slash command; false when it ends the chat.</summary>
+        private bool Run(string command, string argument)
+        {
+            switch (command)
+            {
+                case "exit":
+                case "quit":
+                    return false;
+                case "help":
+                case "?":
+                    Notice(Messages.ChatHelp);
+                    break;
+                case "model":
+                    if (argument.Length == 0) ShowSettings();
+                    else Switch(new Dictionary<string, (object, SettingOrigin)>(StringComparer.OrdinalIgnoreCase)
+                    {
+                        [nameof(Provider)] = (_settings!.Provider.Name, _settings.ProviderSetting.Origin),
+                        [nameof(Model)] = (argument, new SettingOrigin(SettingSource.Parameter, Messages.ChatModelCommand)),
+                    });
+                    break;
+                case "provider":
+                    if (argument.Length == 0) ShowSettings();
+                    else SwitchProvider(argument);
+                    break;
+                case "system":
+                    SetSystem(argument);
+                    break;
+                case "clear":
+                    _messages.Clear();
+                    Keep();
+                    Notice(Messages.ChatCleared);
+                    break;
+                case "save":
+                case "save!":
+                    Save(argument, replace: command == "save!");
+                    break;
+                case "load":
+                    Load(argument);
+                    break;
+                case "tools":
+                    SetTools(argument);
+                    break;
+                default:
+                    Notice(Messages.ChatUnknownCommand(command));
+                    break;
+            }
+            return true;
+        }
+
+        private void ShowSettings()
+        {
+            ChatSettings settings = _settings!;
+            Notice(Messages.ChatUsing(settings.Provider.Name, settings.ProviderSetting.Origin.Describe(), settings.Model, settings.ModelOrigin.Describe(),
+                Messages.WithAddress(settings.Context.ServerName, settings.Context.Endpoint.BaseAddress)));
+        }
+
+        /// <summary>/provider name [model]: a new provider; its model is the one given, else its default (ALLY_MODEL, ally.toml, built in), as -Model was meant for the old one.</summary>
+        private void SwitchProvider(string argument)
+        {
+            string[] words = argument.Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries);
+            var origin = new SettingOrigin(SettingSource.Parameter, Messages.ChatProviderCommand);
+            var chosen = new Dictionary<string, (object, SettingOrigin)>(StringComparer.OrdinalIgnoreCase) { [nameof(Provider)] = (words[0], origin) };
+            if (words.Length > 1) chosen[nameof(Model)] = (words[1], origin);
+            Switch(chosen, forgetModel: true);
+        }
+
+        /// <summary>Goes on with other settings; when they cannot be used, says why (as an error) and keeps the current ones.</summary>
+        private bool Switch(IReadOnlyDictionary<string, (object Value, SettingOrigin Origin)> chosen, bool forgetModel = false)
+        {
+            try
+            {
+                (_settings, _chat) = OpenChat(Chosen(chosen, forgetModel));
+            }
+            catch (AllyException ex)
+            {
+                WriteError(ToErrorRecord(ex, null));
+                return false;
+            }
+            Keep();
+            Notice(Messages.ChatSwitched(_settings.Provider.Name, _settings.Model));
+            return true;
+        }
+
+        /// <summary>True when -Provider or -Model was given: they win over a conversation's own.</summary>
+        private bool ChoseModel() => MyInvocation.BoundParameters.ContainsKey(nameof(Provider)) || MyInvocation.BoundParameters.ContainsKey(nameof(Model));
+
+        private static Dictionary<string, (object, SettingOrigin)> ConversationChoice(Conversation conversation)
+        {
+            var origin = new SettingOrigin(SettingSource.Parameter, Messages.ChatFromConversation);
+            return new Dictionary<string, (object, SettingOrigin)>(StringComparer.OrdinalIgnoreCase)
+            {
+                [nameof(Provider)] = (conversation.Provider!, origin),
+                [nameof(Model)] = (conversation.Model!, origin),
+            };
+        }
+
+        /// <summary>The command's settings with <paramref name="chosen"/> over its parameters (and without -Model when <paramref name="forgetModel"/>).</summary>
+        private SettingsResolver Chosen(IReadOnlyDictionary<string, (object, SettingOrigin)> chosen, bool forgetModel = false)
+        {
+            Dictionary<string, object?> parameters = BoundSettings();
+            if (forgetModel) parameters.Remove(nameof(Model));
+            var sources = new List<ISettingSource> { new ChosenSource(chosen), new ParameterSource(parameters), Settings.Environment };
+            sources.AddRange(Settings.Files.Sources);
+            return new SettingsResolver(sources);
+        }
+
+        private void SetSystem(string argument)
+        {
+            if (argument.Length == 0)
+            {
+                Notice(_system is null ? Messages.ChatNoSystem : Messages.ChatSystemShown(_system));
+                return;
+            }
+            bool remove = string.Equals(argument, "none", StringComparison.OrdinalIgnoreCase);
+            _system = remove ? null : argument;
+            Keep();
+            Notice(remove ? Messages.ChatSystemRemoved : Messages.ChatSystemSet);
+        }
+
+        private void Save(string argument, bool replace)
+        {
+            string given = Unquote(argument);
+            if (given.Length == 0)
+            {
+                Notice(Messages.ChatSaveUsage);
+                return;
+            }
+            if (PathOf(given) is not string path) return;
+            if (!replace && global::System.IO.File.Exists(path))
+            {
+                Notice(Messages.ChatFileExists(path, given));
+                return;
+            }
+            Conversation conversation = Current();
+            if (TryWriteFile(path, SavedConversation.NotWritten, SavedConversation.Writer(conversation)) is ErrorRecord failure)
+            {
+                WriteError(failure);
+                return;
+            }
+            Notice(Messages.ChatSaved(path, conversation.Turns));
+        }
+
+        /// <summary>/load: the saved conversation replaces this one (system prompt included) and goes on with its provider and model unless -Provider or -Model was given.</summary>
+        private void Load(string argument)
+        {
+            string given = Unquote(argument);
+            if (given.Length == 0)
+            {
+                Notice(Messages.ChatLoadUsage);
+                return;
+            }
+            if (PathOf(given) is not string path) return;
+            (Conversation? loaded, ErrorRecord? failure) = SavedConversation.Read(path);
+            if (failure != null)
+            {
+                WriteError(failure);
+                return;
+            }
+            _messages.Clear();
+            _system = null;
+            Take(loaded!);
+            Keep();
+            Notice(Messages.ChatLoaded(path, loaded!.Turns));
+            if (loaded.Provider != null && loaded.Model != null && !ChoseModel()
+                && (loaded.Provider != _settings!.Provider.Name || loaded.Model != _settings.Model))
+                Switch(ConversationChoice(loaded));
+        }
+
+        private void SetTools(string argument)
+        {
+            if (string.Equals(argument, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                _tools.Clear();
+                Notice(Messages.ChatToolsRemoved);
+                return;
+            }
+            if (argument.Length > 0)
+            {
+                foreach (string name in argument.Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    List<CommandInfo> found = FindCommands(name);
+                    if (found.Count == 0) Notice(Messages.ChatToolNotFound(name));
+                    AddTools(found);
+                }
+            }
+            Notice(_tools.Count == 0 ? Messages.ChatNoTools : Messages.ChatTools(string.Join(", ", _tools.Select(t => t.Name))));
+        }
+
+        /// <summary>The commands a name (wildcards allowed) stands for, as Get-Command finds them; aliases as the commands they name.</summary>
+        private List<CommandInfo> FindCommands(string name)
+        {
+            const CommandTypes types = CommandTypes.Alias | CommandTypes.Function | CommandTypes.Filter | CommandTypes.Cmdlet | CommandTypes.ExternalScript;
+            IEnumerable<CommandInfo?> found = WildcardPattern.ContainsWildcardCharacters(name)
+                ? InvokeCommand.GetCommands(name, types, nameIsPattern: true) ?? Enumerable.Empty<CommandInfo>()
+                : new[] { InvokeCommand.GetCommand(name, types) };
+            // An alias's command may not be loaded yet (ResolvedCommand is then null): look its definition up.
+            return found.Select(c => c is AliasInfo alias ? alias.ResolvedCommand ?? InvokeCommand.GetCommand(alias.Definition, types & ~CommandTypes.Alias) : c)
+                .Where(c => c != null).Select(c => c!).ToList();
+        }
+
+        private void AddTools(IEnumerable<CommandInfo> commands)
+        {
+            foreach (CommandInfo command in commands)
+            {
+                if (!_tools.Any(t => string.Equals(t.Name, command.Name, StringComparison.OrdinalIgnoreCase))) _tools.Add(command);
+            }
+        }
+
+        /// <summary>A path as PowerShell resolves it (relative to the current location, ~ allowed); null after writing the error of one it cannot.</summary>
+        private string? PathOf(string given)
+        {
+            try
+            {
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is DriveNotFoundException || ex is ProviderNotFoundException
+                || ex is NotSupportedException || ex is PSInvalidOperationException || ex is ArgumentException)
+            {
+                WriteError(new ErrorRecord(ex, "ConversationPathInvalid", ErrorCategory.InvalidArgument, given));
+                return null;
+            }
+        }
+
+        private static string Unquote(string text)
+        {
+            text = text.Trim();
+            return text.Length >= 2 && (text[0] == '"' || text[0] == '\'') && text[text.Length - 1] == text[0] ? text.Substring(1, text.Length - 2) : text;
+        }
+
+        /// <summary>Takes a conversation's messages, its system prompt apart.</summary>
+        private void Take(Conversation conversation)
+        {
+            _system = conversation.SystemPrompt;
+            _messages.AddRange(conversation.Messages.Where(m => m.Role != ChatMessage.Roles.System));
+        }
+
+        private int Turns() => _messages.Count(m => m.Role == ChatMessage.Roles.User);
+
+        /// <summary>The conversation so far, with the provider and model now in use.</summary>
+        private Conversation Current()
+        {
+            IEnumerable<ChatMessage> messages = _system is null ? _messages : new[] { new ChatMessage(ChatMessage.Roles.System, _system) }.Concat(_messages);
+            return new Conversation(messages, _settings!.Provider.Name, _settings.Model);
+        }
+
+        /// <summary>Adds a turn (if any) and keeps the conversation in $AllyConversation, so a stop never loses it.</summary>
+        private void Keep(params ChatMessage[] turn)
+        {
+            _messages.AddRange(turn);
+            SessionState.PSVariable.Set(ConversationVariable, Current());
+        }
+
+        /// <summary>A line of the chat's own (not the model's): through the information stream, shown by the host.</summary>
+        private void Notice(string text) =>
+            WriteInformation(new HostInformationMessage { Message = text, ForegroundColor = ConsoleColor.DarkCyan }, NoticeTags);
+
+        /// <summary>What one turn needs on its worker.</summary>
+        private sealed class ChatTurn
+        {
+            public ChatTurn(ChatSettings settings, IChatProvider chat, ChatRequest request, IReadOnlyList<CommandInfo> tools, bool noTruncate)
+            {
+                Settings = settings;
+                Chat = chat;
+                Request = request;
+                Tools = tools;
+                NoTruncate = noTruncate;
+            }
+
+            public ChatSettings Settings { get; }
+            public IChatProvider Chat { get; }
+            public ChatRequest Request { get; }
+            /// <summary>The commands offered as tools (for the tool-calling loop).</summary>
+            public IReadOnlyList<CommandInfo> Tools { get; }
+            public bool NoTruncate { get; }
+        }
+
+        /// <summary>The answer as it was shown, on the pipeline thread.</summary>
+        private sealed class AnswerShown
+        {
+            public global::System.Text.StringBuilder Content { get; } = new global::System.Text.StringBuilder();
+            public global::System.Text.StringBuilder Thinking { get; } = new global::System.Text.StringBuilder();
+
+            public void Add(ChatUpdate update) => (update.Kind == ChatUpdateKind.Thinking ? Thinking : Content).Append(update.Text);
+        }
+
+        /// <summary>Settings chosen in the chat itself (/model, /provider, a conversation's own), each named by where it came from.</summary>
+        private sealed class ChosenSource : ISettingSource
+        {
+            private readonly IReadOnlyDictionary<string, (object Value, SettingOrigin Origin)> _values;
+
+            public ChosenSource(IReadOnlyDictionary<string, (object, SettingOrigin)> values) => _values = values;
+
+            public bool TryGet(Setting setting, out object raw, out SettingOrigin origin)
+            {
+                if (_values.TryGetValue(setting.ParameterName, out var chosen))
+                {
+                    raw = chosen.Value;
+                    origin = chosen.Origin;
+                    return true;
+                }
+                raw = null!;
+                origin = SettingOrigin.Default;
+                return false;
+            }
+        }
+    }
+}
