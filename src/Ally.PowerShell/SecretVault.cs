@@ -161,8 +161,8 @@ namespace Ally.PowerShell
         /// <summary>Why nobody can type in this session (for a message), or null when someone can.</summary>
         public static string? WhyNotInteractive(PSCmdlet cmdlet)
         {
-            if (Ally.Configuration.CommandLine.IsNonInteractive(Environment.GetCommandLineArgs())) return Ally.Messages.StartedNonInteractive;
             if (!string.Equals(cmdlet.Host.Name, "ConsoleHost", StringComparison.Ordinal)) return Ally.Messages.HostWithoutConsole(cmdlet.Host.Name);
+            if (Ally.Configuration.CommandLine.IsNonInteractive(Environment.GetCommandLineArgs())) return Ally.Messages.StartedNonInteractive;
             if (Console.IsInputRedirected) return Ally.Messages.InputRedirected;
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))) return Ally.Messages.CiVariableSet;
             return null;
