@@ -175,7 +175,7 @@ namespace Ally.PowerShell.Commands
                 if (end == LineEnd.Interrupt)
                 {
                     // A second Ctrl+C pressed to stop an answer lands here: it stopped the answer, it does not end the chat.
-                    if (DateTime.UtcNow < _interruptGraceEnd) continue;
+                    if (PromptReader.OwnsControlC && DateTime.UtcNow < _interruptGraceEnd) continue;
                     return true;
                 }
                 if (end == LineEnd.EndOfInput) return false;
@@ -542,7 +542,14 @@ namespace Ally.PowerShell.Commands
         private void Keep(params ChatMessage[] turn)
         {
             _messages.AddRange(turn);
-            SessionState.PSVariable.Set(ConversationVariable, Current());
+            try
+            {
+                SessionState.PSVariable.Set(ConversationVariable, Current());
+            }
+            catch (SessionStateException)
+            {
+                // The user made it read-only or constant: the conversation is still returned at the end.
+            }
         }
 
         /// <summary>A line of the chat's own (not the model's): through the information stream, shown by the host.</summary>

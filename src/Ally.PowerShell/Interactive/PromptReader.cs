@@ -27,6 +27,12 @@ namespace Ally.PowerShell.Interactive
     {
         private static readonly bool IsWindows = Environment.OSVersion.Platform == PlatformID.Win32NT;
 
+        /// <summary>
+        /// True where Ctrl+C at the prompt is only a key read here. On Windows the console host also
+        /// stops the pipeline for it, and that cannot be taken back.
+        /// </summary>
+        public static bool OwnsControlC => !IsWindows;
+
         public static LineEnd ReadLine(PSHostUserInterface ui, out string line) => IsWindows ? ReadWithHost(ui, out line) : ReadFromConsole(out line);
 
         private static LineEnd ReadWithHost(PSHostUserInterface ui, out string line)
