@@ -52,6 +52,24 @@ namespace Ally.Tests
         }
 
         [Fact]
+        public void AChosenValueWinsOverTheParameterAndIsNamedByItsOwnOrigin()
+        {
+            var chosen = new ChosenSource().Set("Model", "llama3.2", new SettingOrigin(SettingSource.Parameter, "/model"));
+            var settings = new SettingsResolver(new ISettingSource[]
+            {
+                chosen,
+                new ParameterSource(new Dictionary<string, object?> { ["Model"] = "qwen3", ["Provider"] = "ollama" }),
+            });
+            Resolved<string?> model = settings.Resolve(AllySettings.Model);
+            Assert.Equal("llama3.2", model.Value);
+            Assert.Equal("/model", model.Origin.Describe());
+            Assert.Equal("-Provider", settings.Resolve(AllySettings.Provider).Origin.Describe());
+            chosen.Set("Provider", "nope", new SettingOrigin(SettingSource.Parameter, "/provider"));
+            var ex = Assert.Throws<AllyException>(() => settings.Resolve(AllySettings.Provider));
+            Assert.Contains("(from /provider)", ex.Message);
+        }
+
+        [Fact]
         public void BlankValuesCountAsUnset()
         {
             var parameters = new Dictionary<string, object?> { ["Provider"] = "", ["Model"] = null };

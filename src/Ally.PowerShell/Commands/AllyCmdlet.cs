@@ -48,6 +48,19 @@ namespace Ally.PowerShell.Commands
         private protected SettingsResolver NewSettings() => SettingsResolver.Create(BoundSettings(), null, ConfigFilesHere());
 
         /// <summary>
+        /// This command's settings with <paramref name="chosen"/> over its parameters (a conversation's
+        /// provider and model, the chat's /model), leaving out the parameters named in <paramref name="dropped"/>.
+        /// </summary>
+        private protected SettingsResolver SettingsWith(ChosenSource chosen, params string[] dropped)
+        {
+            Dictionary<string, object?> parameters = BoundSettings();
+            foreach (string name in dropped) parameters.Remove(name);
+            var sources = new List<ISettingSource> { chosen, new ParameterSource(parameters), Settings.Environment };
+            sources.AddRange(Settings.Files.Sources);
+            return new SettingsResolver(sources);
+        }
+
+        /// <summary>
         /// The ally.toml files in effect from PowerShell's current folder; warnings about files just read
         /// are written here. A file that cannot be used stops the command.
         /// </summary>

@@ -153,7 +153,7 @@ namespace Ally.PowerShell.Commands
             if (resumed?.Provider is null || resumed.Model is null || ChoseModel())
                 (_settings, _chat) = OrStop(() => OpenChat(Settings));
             else
-                (_settings, _chat) = OrStop(() => OpenChat(Chosen(ConversationChoice(resumed))));
+                (_settings, _chat) = OrStop(() => OpenChat(HeldWith(resumed)));
             if (!string.IsNullOrEmpty(System)) _system = System;
             _pump = new CmdletPump(this, CancellationToken, 1);
             _writer = new StreamWriter(this);
@@ -307,11 +307,9 @@ namespace Ally.PowerShell.Commands
                     break;
                 case "model":
                     if (argument.Length == 0) ShowSettings();
-                    else Switch(new Dictionary<string, (object, SettingOrigin)>(StringComparer.OrdinalIgnoreCase)
-                    {
-                        [nameof(Provider)] = (_settings!.Provider.Name, _settings.ProviderSetting.Origin),
-                        [nameof(Model)] = (argument, new SettingOrigin(SettingSource.Parameter, Messages.ChatModelCommand)),
-                    });
+                    else Switch(SettingsWith(new ChosenSource()
+                        .Set(nameof(Provider), _settings!.Provider.Name, _settings.ProviderSetting.Origin)
+                        .Set(nameof(Model), argument, new SettingOrigin(SettingSource.Parameter, Messages.ChatModelCommand))));
                     break;
                 case "provider":
                     if (argument.Length == 0) ShowSettings();
@@ -354,49 +352,35 @@ namespace Ally.PowerShell.Commands
         {
             string[] words = argument.Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries);
             var origin = new SettingOrigin(SettingSource.Parameter, Messages.ChatProviderCommand);
-            var chosen = new Dictionary<string, (object, SettingOrigin)>(StringComparer.OrdinalIgnoreCase) { [nameof(Provider)] = (words[0], origin) };
-            if (words.Length > 1) chosen[nameof(Model)] = (words[1], origin);
-            Switch(chosen, forgetModel: true);
+            var chosen = new ChosenSource().Set(nameof(Provider), words[0], origin);
+            if (words.Length > 1) chosen.Set(nameof(Model), words[1], origin);
+            Switch(SettingsWith(chosen, nameof(Model)));
         }
 
         /// <summary>Goes on with other settings; when they cannot be used, says why (as an error) and keeps the current ones.</summary>
-        private bool Switch(IReadOnlyDictionary<string, (object Value, SettingOrigin Origin)> chosen, bool forgetModel = false)
+        private void Switch(SettingsResolver settings)
         {
             try
             {
-                (_settings, _chat) = OpenChat(Chosen(chosen, forgetModel));
+                (_settings, _chat) = OpenChat(settings);
             }
             catch (AllyException ex)
             {
                 WriteError(ToErrorRecord(ex, null));
-                return false;
+                return;
             }
             Keep();
             Notice(Messages.ChatSwitched(_settings.Provider.Name, _settings.Model));
-            return true;
         }
 
         /// <summary>True when -Provider or -Model was given: they win over a conversation's own.</summary>
         private bool ChoseModel() => MyInvocation.BoundParameters.ContainsKey(nameof(Provider)) || MyInvocation.BoundParameters.ContainsKey(nameof(Model));
 
-        private static Dictionary<string, (object, SettingOrigin)> ConversationChoice(Conversation conversation)
+        /// <summary>The settings to go on with a conversation: its own provider and model over the command's.</summary>
+        private SettingsResolver HeldWith(Conversation conversation)
         {
             var origin = new SettingOrigin(SettingSource.Parameter, Messages.ChatFromConversation);
-            return new Dictionary<string, (object, SettingOrigin)>(StringComparer.OrdinalIgnoreCase)
-            {
-                [nameof(Provider)] = (conversation.Provider!, origin),
-                [nameof(Model)] = (conversation.Model!, origin),
-            };
-        }
-
-        /// <summary>The command's settings with <paramref name="chosen"/> over its parameters (and without -Model when <paramref name="forgetModel"/>).</summary>
-        private SettingsResolver Chosen(IReadOnlyDictionary<string, (object, SettingOrigin)> chosen, bool forgetModel = false)
-        {
-            Dictionary<string, object?> parameters = BoundSettings();
-            if (forgetModel) parameters.Remove(nameof(Model));
-            var sources = new List<ISettingSource> { new ChosenSource(chosen), new ParameterSource(parameters), Settings.Environment };
-            sources.AddRange(Settings.Files.Sources);
-            return new SettingsResolver(sources);
+            return SettingsWith(new ChosenSource().Set(nameof(Provider), conversation.Provider!, origin).Set(nameof(Model), conversation.Model!, origin));
         }
 
         private void SetSystem(string argument)
@@ -458,7 +442,7 @@ namespace Ally.PowerShell.Commands
             Notice(Messages.ChatLoaded(path, loaded!.Turns));
             if (loaded.Provider != null && loaded.Model != null && !ChoseModel()
                 && (loaded.Provider != _settings!.Provider.Name || loaded.Model != _settings.Model))
-                Switch(ConversationChoice(loaded));
+                Switch(HeldWith(loaded));
         }
 
         private void SetTools(string argument)
@@ -583,27 +567,6 @@ namespace Ally.PowerShell.Commands
             public global::System.Text.StringBuilder Thinking { get; } = new global::System.Text.StringBuilder();
 
             public void Add(ChatUpdate update) => (update.Kind == ChatUpdateKind.Thinking ? Thinking : Content).Append(update.Text);
-        }
-
-        /// <summary>Settings chosen in the chat itself (/model, /provider, a conversation's own), each named by where it came from.</summary>
-        private sealed class ChosenSource : ISettingSource
-        {
-            private readonly IReadOnlyDictionary<string, (object Value, SettingOrigin Origin)> _values;
-
-            public ChosenSource(IReadOnlyDictionary<string, (object, SettingOrigin)> values) => _values = values;
-
-            public bool TryGet(Setting setting, out object raw, out SettingOrigin origin)
-            {
-                if (_values.TryGetValue(setting.ParameterName, out var chosen))
-                {
-                    raw = chosen.Value;
-                    origin = chosen.Origin;
-                    return true;
-                }
-                raw = null!;
-                origin = SettingOrigin.Default;
-                return false;
-            }
         }
     }
 }
