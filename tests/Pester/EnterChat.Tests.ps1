@@ -206,7 +206,7 @@ Describe 'Enter-AllyChat in a terminal' {
         Ask $session '/bogus' | Should -Match 'Unknown command /bogus\. Type /help'
     }
 
-    It 'Ctrl+C stops a slow answer only: what was shown is kept, and the next message works' {
+    It 'Ctrl+C stops an answer only: what was shown is kept (nothing, when nothing had come), and the next message works' {
         Set-AllyFakeBehavior $server @{ reply = 'one two three four five six seven eight nine ten'; chunkDelayMs = 400 }
         $script:session = Start-Chat
         Wait-Chat $session
@@ -223,11 +223,23 @@ Describe 'Enter-AllyChat in a terminal' {
         $turns | Should -Be @('user: Count, please', "assistant: $shown", 'user: Go on')
         $shown | Should -Not -BeLike '*ten'
 
+        # Stopped before anything arrived (twice, in one breath): nothing is kept, and the chat goes on.
+        Set-AllyFakeBehavior $server @{ responseDelayMs = 10000 }
+        $sent = (Get-ChatBody).Count
+        $at = Send-Line $session 'Slow to start'
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ((Get-ChatBody).Count -eq $sent -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Invoke-Tmux send-keys -t $session C-c C-c | Out-Null
+        Wait-Screen $session "Stopped before the answer began; the question is not kept\.[\s\S]*$(Prompt)" -After $at | Out-Null
+        Set-AllyFakeBehavior $server @{ responseDelayMs = 0 }
+        Ask $session 'Still here?' | Should -Match 'You said: Still here\?'
+        Get-Turns (Get-ChatBody)[-1] | Should -Be @('user: Count, please', "assistant: $shown", 'user: Go on', 'assistant: You said: Go on', 'user: Still here?')
+
         $at = Send-Line $session '/exit'
         Wait-Screen $session $PsPrompt -After $at | Out-Null
         # Back at PowerShell's prompt, Ctrl+C means what it always does.
         $at = Send-Line $session '"TURNS=$($c.Turns) CTRLC=$([Console]::TreatControlCAsInput)"'
-        Wait-Screen $session 'TURNS=2 CTRLC=False' -After $at | Out-Null
+        Wait-Screen $session 'TURNS=3 CTRLC=False' -After $at | Out-Null
     }
 
     It 'writes a failed message as the error Invoke-AllyChat writes, does not keep it, and goes on' {
