@@ -33,7 +33,7 @@ namespace Ally.PowerShell.Interactive
                 Console.TreatControlCAsInput = true;
                 _holding = true;
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException || ex is InvalidOperationException)
             {
                 // No console to take Ctrl+C from: it stops the command, as it always does.
             }
@@ -93,7 +93,7 @@ namespace Ally.PowerShell.Interactive
                 {
                     Console.TreatControlCAsInput = _wasControlCInput;
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException || ex is InvalidOperationException)
                 {
                     // The console went away.
                 }
