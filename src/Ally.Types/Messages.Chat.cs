@@ -63,8 +63,7 @@ namespace Ally
         public static string ChatTools(string names) => "Commands offered as tools: " + names + ". /tools none removes them.";
         public static string ChatToolNotFound(string name) => F("No command '{0}' was found (Get-Command {0}).", Excerpt(name, 80));
         public const string ChatToolsRemoved = "No commands are offered as tools now.";
-        public const string ChatToolsNotSent =
-            "This version of Ally does not offer tools to the model yet: the commands are kept, and the answer comes without them.";
+        public static string ChatToolCalled(string name, string arguments, string status) => F("[tool] {0} {1}: {2}", name, Excerpt(arguments, 120), status);
 
         public const string ChatStopped = "Stopped. The part of the answer shown is kept in the conversation.";
         public const string ChatStoppedBeforeAnswer = "Stopped before the answer began; the question is not kept.";

@@ -196,14 +196,54 @@ Describe 'Enter-AllyChat in a terminal' {
             'user: Remember cherry', 'assistant: You said: Remember cherry', 'user: What was the fruit?')
 
         Ask $session '/tools' | Should -Match 'No commands are offered as tools'
-        $tools = Ask $session '/tools Get-Date, gci, NoSuch-Command'
+        $tools = Ask $session '/tools Get-Date, gps, NoSuch-Command'
         $tools | Should -Match "No command 'NoSuch-Command' was found"
-        $tools | Should -Match 'Commands offered as tools: Get-Date, Get-ChildItem\.'
-        Ask $session 'Which day is it?' | Should -Match 'does not offer tools to the model yet'
+        $tools | Should -Match 'Commands offered as tools: Get-Date, Get-Process\.'
+        Ask $session '/tools' | Should -Match 'Commands offered as tools: Get-Date, Get-Process\.'
         Ask $session '/tools none' | Should -Match 'No commands are offered as tools now'
         $help = Ask $session '/help'
         foreach ($command in '/model', '/provider', '/system', '/clear', '/save', '/load', '/tools', '/exit', '/help') { $help | Should -Match ([regex]::Escape($command)) }
         Ask $session '/bogus' | Should -Match 'Unknown command /bogus\. Type /help'
+    }
+
+    It 'runs the model''s tool calls, shows them, asks before a command that changes things, and keeps the exchange' {
+        $script:session = Start-Chat @'
+function global:Get-AllyChatThing { [CmdletBinding()] param([Parameter(Mandatory)] [string] $Name) "thing $Name" }
+function global:Remove-AllyChatThing {
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    param([Parameter(Mandatory)] [string] $Name)
+    if ($PSCmdlet.ShouldProcess($Name, 'Remove')) { "removed $Name" }
+}
+$c = Enter-AllyChat -Tool Get-AllyChatThing
+'@
+        Wait-Chat $session
+        Set-AllyFakeBehavior $server @{ toolCalls = @(@{ name = 'Get-AllyChatThing'; arguments = @{ Name = 'box' } }) }
+        $answer = Ask $session 'What is in the box?'
+        $answer | Should -Match '\[tool\] Get-AllyChatThing \{"Name":"box"\}: Completed'
+        $answer | Should -Match 'Tool results: thing box'
+        (Get-ChatBody)[-1].messages[-1].content | Should -Be 'thing box'
+
+        Ask $session '/tools Remove-AllyChatThing' | Should -Match 'Commands offered as tools: Get-AllyChatThing, Remove-AllyChatThing\.'
+        Set-AllyFakeBehavior $server @{ toolCalls = @(@{ name = 'Remove-AllyChatThing'; arguments = @{ Name = 'box' } }) }
+        # The confirmation prompt reads the keyboard itself: the answer's Ctrl+C watcher leaves it alone.
+        $at = Send-Line $session 'Remove the box'
+        Wait-Screen $session "Remove-AllyChatThing -Name 'box'[\s\S]*\[Y\] Yes" -After $at | Out-Null
+        Send-Line $session 'y' | Out-Null
+        Wait-Screen $session "\[tool\] Remove-AllyChatThing \{`"Name`":`"box`"\}: Completed[\s\S]*Tool results: removed box[\s\S]*$(Prompt)" -After $at | Out-Null
+
+        Set-AllyFakeBehavior $server @{ toolCalls = $null }
+        Ask $session 'Thanks' | Should -Match 'You said: Thanks'
+        $roles = @((Get-ChatBody)[-1].messages | ForEach-Object { if ($_.tool_calls) { 'calls' } else { $_.role } })
+        $roles | Should -Be @('user', 'calls', 'tool', 'assistant', 'user', 'calls', 'tool', 'assistant', 'user')
+
+        # Ctrl+C at a confirmation prompt stops the command, as at any PowerShell prompt; the conversation is kept.
+        Set-AllyFakeBehavior $server @{ toolCalls = @(@{ name = 'Remove-AllyChatThing'; arguments = @{ Name = 'cup' } }) }
+        $at = Send-Line $session 'And the cup'
+        Wait-Screen $session '\[Y\] Yes' -After $at | Out-Null
+        Send-Key $session 'C-c' | Out-Null
+        Wait-Screen $session "The conversation is in \`$AllyConversation\.[\s\S]*$PsPrompt" -After $at | Out-Null
+        $at = Send-Line $session '"KEPT=$($AllyConversation.Turns) CTRLC=$([Console]::TreatControlCAsInput)"'
+        Wait-Screen $session 'KEPT=3 CTRLC=False' -After $at | Out-Null
     }
 
     It 'Ctrl+C stops an answer only: what was shown is kept (nothing, when nothing had come), and the next message works' {

@@ -12,7 +12,9 @@ using Ally.PowerShell.Async;
 using Ally.PowerShell.Completers;
 using Ally.PowerShell.Input;
 using Ally.PowerShell.Interactive;
+using Ally.PowerShell.Tools;
 using Ally.Providers;
+using Ally.Tools;
 
 namespace Ally.PowerShell.Commands
 {
@@ -20,7 +22,7 @@ namespace Ally.PowerShell.Commands
     /// <para type="synopsis">Chats with a model in the console: answers stream as they are written, the conversation is kept, slash commands change the model, provider, system prompt and more.</para>
     /// Returns the conversation when the chat ends (/exit, Ctrl+D); it is also kept in $AllyConversation as it goes.
     /// </summary>
-    [Cmdlet(VerbsCommon.Enter, "AllyChat")]
+    [Cmdlet(VerbsCommon.Enter, "AllyChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(Conversation))]
     public sealed class EnterAllyChatCommand : AllyCmdlet
     {
@@ -53,10 +55,23 @@ namespace Ally.PowerShell.Commands
         [ConversationTransformation]
         public Conversation? Conversation { get; set; }
 
-        /// <summary>PowerShell commands offered to the model as tools (Get-Command output); /tools changes them in the chat.</summary>
+        /// <summary>
+        /// PowerShell commands the model may call (names, or what Get-Command returns), as with
+        /// Invoke-AllyChat -Tool; /tools changes them in the chat. Commands that change things ask first, unless -Force.
+        /// </summary>
         [Parameter]
-        [ValidateNotNull]
+        [ToolTransformation]
+        [ValidateNotNullOrEmpty]
         public CommandInfo[]? Tool { get; set; }
+
+        /// <summary>Most tool calls for one message (default 10); then the model is told to answer with what it has.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int MaxToolCalls { get; set; } = ChatTurn.DefaultMaxToolCalls;
+
+        /// <summary>Run tools that change things without asking.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         /// <summary>Most tokens to generate per answer.</summary>
         [Parameter]
@@ -103,11 +118,11 @@ namespace Ally.PowerShell.Commands
         private IChatProvider? _chat;
         private string? _system;
         private readonly List<ChatMessage> _messages = new List<ChatMessage>();
-        private readonly List<CommandInfo> _tools = new List<CommandInfo>();
+        private readonly List<CommandInfo> _toolCommands = new List<CommandInfo>();
+        private CommandTools? _tools;
         private CmdletPump? _pump;
         private StreamWriter? _writer;
         private DateTime _interruptGraceEnd;
-        private bool _toolsNoticed;
 
         /// <inheritdoc />
         protected override void BeginProcessing()
@@ -130,14 +145,15 @@ namespace Ally.PowerShell.Commands
         protected override void EndProcessing()
         {
             Start(_piped);
-            bool interrupted = Chat();
             try
             {
+                Chat();
                 WriteObject(Current());
             }
-            catch (PipelineStoppedException) when (interrupted)
+            catch (RuntimeException)
             {
-                // Ctrl+C at a Windows prompt stops the pipeline: nothing can be returned, so say where the conversation is.
+                // The command was stopped (Ctrl+C at a Windows prompt or at a tool's confirmation prompt,
+                // Ctrl+Break, -ErrorAction Stop): nothing can be returned, so say where the conversation is.
                 Host.UI.WriteLine(Messages.ChatKeptIn(ConversationVariable));
                 throw;
             }
@@ -148,7 +164,7 @@ namespace Ally.PowerShell.Commands
         /// <summary>Resolves the settings (a conversation goes on with its provider and model, as Invoke-AllyChat does) and greets.</summary>
         private void Start(Conversation? resumed)
         {
-            if (Tool != null) AddTools(Tool);
+            if (Tool != null) OrStop(() => OfferTools(Tool));
             if (resumed != null) Take(resumed);
             if (resumed?.Provider is null || resumed.Model is null || ChoseModel())
                 (_settings, _chat) = OrStop(() => OpenChat(Settings));
@@ -162,8 +178,8 @@ namespace Ally.PowerShell.Commands
             if (_messages.Count > 0) Notice(Messages.ChatResumed(Turns()));
         }
 
-        /// <summary>The loop: reads entries until /exit, end of input or Ctrl+C at the prompt; true for Ctrl+C.</summary>
-        private bool Chat()
+        /// <summary>The loop: reads entries until /exit, end of input or Ctrl+C at the prompt.</summary>
+        private void Chat()
         {
             var input = new ChatInputAssembler();
             while (true)
@@ -176,30 +192,26 @@ namespace Ally.PowerShell.Commands
                 {
                     // A second Ctrl+C pressed to stop an answer lands here: it stopped the answer, it does not end the chat.
                     if (PromptReader.OwnsControlC && DateTime.UtcNow < _interruptGraceEnd) continue;
-                    return true;
+                    return;
                 }
-                if (end == LineEnd.EndOfInput) return false;
+                if (end == LineEnd.EndOfInput) return;
                 ChatInput? entry = input.Add(line);
                 if (entry is null) continue;
                 if (entry.Kind == ChatInputKind.Message) Turn(entry.Text);
-                else if (!Run(entry.Command!, entry.Text)) return false;
+                else if (!Run(entry.Command!, entry.Text)) return;
             }
         }
 
-        /// <summary>Asks the model, streams the answer and keeps the turn: a whole answer, or the part shown before Ctrl+C.</summary>
+        /// <summary>Asks the model, streams the answer and keeps the turn: a whole answer (with its tool calls), or the part shown before Ctrl+C.</summary>
         private void Turn(string text)
         {
-            if (_tools.Count > 0 && !_toolsNoticed)
-            {
-                WriteWarning(Messages.ChatToolsNotSent);
-                _toolsNoticed = true;
-            }
             var question = new ChatMessage(ChatMessage.Roles.User, text);
             var messages = new List<ChatMessage>(_messages.Count + 2);
             if (_system != null) messages.Add(new ChatMessage(ChatMessage.Roles.System, _system));
             messages.AddRange(_messages);
             messages.Add(question);
-            var turn = new ChatTurn(_settings!, _chat!, _settings!.CreateRequest(messages), _tools.ToArray(), NoTruncate);
+            ChatRequest request = _settings!.CreateRequest(messages);
+            request.Tools = _tools?.Definitions;
 
             // What the user saw, which is what a stopped answer keeps.
             var shown = new AnswerShown();
@@ -210,9 +222,10 @@ namespace Ally.PowerShell.Commands
                 writer.Write(update);
             };
             Action<ChatUpdateBatch> drain = batch => batch.Drain(write);
+            ConsoleInterrupt? interrupt = null;
+            var turn = new TurnInput(_settings, _chat!, request, NoTruncate, _tools, MaxToolCalls, Force);
             ChatResponse? answer = null;
             Exception? failure = null;
-            bool stopped;
             PumpJob job = _pump!.Start(
                 worker =>
                 {
@@ -221,11 +234,16 @@ namespace Ally.PowerShell.Commands
                     return SendTurnAsync(turn, worker, update =>
                     {
                         if (batch.Add(update)) worker.Post(batch, drain);
-                    });
+                    }, run => worker.InvokeAsync(() =>
+                    {
+                        // A tool may prompt (ShouldProcess, Read-Host): the keys are its own meanwhile.
+                        using (interrupt?.Pause()) return run();
+                    }));
                 },
                 response => answer = response,
                 error => failure = error);
-            using (ConsoleInterrupt interrupt = ConsoleInterrupt.Watch(job.Cancel))
+            bool stopped;
+            using (interrupt = ConsoleInterrupt.Watch(job.Cancel))
             {
                 try
                 {
@@ -238,28 +256,30 @@ namespace Ally.PowerShell.Commands
                 stopped = interrupt.Pressed;
             }
 
-            Settle(question, answer, failure, stopped ? shown : null);
+            Settle(question, answer, failure, shown, stopped);
             // A blank line between one turn and the next prompt.
-            Notice(string.Empty);
+            Notice("\n", newLine: false);
         }
 
         /// <summary>
-        /// Keeps what a turn gave: a whole answer; or, when Ctrl+C stopped it (<paramref name="shown"/>), the part
-        /// shown, if any. A failure is written as the error Invoke-AllyChat writes, and the turn is not kept: an
+        /// Keeps what a turn gave: a whole answer; or, when Ctrl+C stopped it, the part <paramref name="shown"/>,
+        /// if any. A failure is written as the error Invoke-AllyChat writes, and the turn is not kept: an
         /// answer cut short by an error is not one to build on, and asked again it comes whole.
         /// </summary>
-        private void Settle(ChatMessage question, ChatResponse? answer, Exception? failure, AnswerShown? shown)
+        private void Settle(ChatMessage question, ChatResponse? answer, Exception? failure, AnswerShown shown, bool stopped)
         {
             if (answer != null)
             {
-                Keep(question, new ChatMessage(ChatMessage.Roles.Assistant, answer.Content, answer.Thinking));
+                // The question's exchange: the tool calls and their results, if any, then the answer.
+                int asked = LastQuestion(answer.Messages);
+                Keep(new[] { question }.Concat(answer.Messages.Skip(asked + 1)).ToArray());
                 return;
             }
             switch (failure)
             {
                 case OperationCanceledException when CancellationToken.IsCancellationRequested:
                     throw new PipelineStoppedException();
-                case OperationCanceledException when shown != null:
+                case OperationCanceledException when stopped:
                     _interruptGraceEnd = DateTime.UtcNow + InterruptGrace;
                     if (shown.Content.Length == 0)
                     {
@@ -280,17 +300,32 @@ namespace Ally.PowerShell.Commands
         }
 
         /// <summary>
-        /// Sends one turn, on a worker: the request fitted to the model's context window, then sent with
-        /// retries, its pieces handed to <paramref name="onUpdate"/> as they arrive — the path every
-        /// Invoke-AllyChat request takes. The one place the chat sends a turn, so that the tool-calling
-        /// loop can take its place: <see cref="ChatTurn.Tools"/> are the commands to offer (not sent yet).
+        /// Sends one turn, on a worker: the request fitted to the model's context window and sent with
+        /// retries, the model's tool calls run (each on the pipeline thread, through
+        /// <paramref name="onPipelineThread"/>) until it answers, and the pieces handed to
+        /// <paramref name="onUpdate"/> as they arrive — the path an Invoke-AllyChat request takes.
         /// </summary>
-        private static async Task<ChatResponse> SendTurnAsync(ChatTurn turn, CmdletJob job, Action<ChatUpdate> onUpdate)
+        private Task<ChatResponse> SendTurnAsync(TurnInput turn, CmdletJob worker, Action<ChatUpdate> onUpdate,
+            Func<Func<ToolCallResult>, Task<ToolCallResult>> onPipelineThread)
         {
-            ChatRequest fitted = await ContextWindow.FitAsync(turn.Settings.Context, turn.Request, turn.NoTruncate, job.WriteWarning, job.CancellationToken)
-                .ConfigureAwait(false);
-            return await ChatService.CompleteAsync(turn.Chat, fitted, onUpdate, job.CancellationToken, turn.Settings.RetryPolicy, job.WriteWarning)
-                .ConfigureAwait(false);
+            var options = new ChatTurnOptions
+            {
+                OnUpdate = onUpdate,
+                Fit = (request, cancellationToken) => ContextWindow.FitAsync(turn.Settings.Context, request, turn.NoTruncate, worker.WriteWarning, cancellationToken),
+                RetryPolicy = turn.Settings.RetryPolicy,
+                OnWarning = worker.WriteWarning,
+                OnVerbose = worker.WriteVerbose,
+                Tools = turn.Tools is null ? null : new ShownTools(turn.Tools.RunnerFor(this, turn.Force, onPipelineThread), worker, ShowToolCall),
+                MaxToolCalls = turn.MaxToolCalls,
+            };
+            return ChatTurn.RunAsync(turn.Chat, turn.Request, options, worker.CancellationToken);
+        }
+
+        /// <summary>On the pipeline thread: a line for a tool call the model made, between the pieces of its answer.</summary>
+        private void ShowToolCall(ToolCallResult call)
+        {
+            _writer!.EndAnswer();
+            Notice(Messages.ChatToolCalled(call.Name, call.Arguments, call.Status.ToString()));
         }
 
         /// <summary>Runs a slash command; false when it ends the chat.</summary>
@@ -449,7 +484,8 @@ namespace Ally.PowerShell.Commands
         {
             if (string.Equals(argument, "none", StringComparison.OrdinalIgnoreCase))
             {
-                _tools.Clear();
+                _toolCommands.Clear();
+                _tools = null;
                 Notice(Messages.ChatToolsRemoved);
                 return;
             }
@@ -459,10 +495,21 @@ namespace Ally.PowerShell.Commands
                 {
                     List<CommandInfo> found = FindCommands(name);
                     if (found.Count == 0) Notice(Messages.ChatToolNotFound(name));
-                    AddTools(found);
+                    foreach (CommandInfo command in found)
+                    {
+                        try
+                        {
+                            OfferTools(new[] { command });
+                        }
+                        catch (AllyException ex)
+                        {
+                            // A command that cannot be a tool (InvalidTool), as -Tool would say; the others stay.
+                            WriteError(ToErrorRecord(ex, command.Name));
+                        }
+                    }
                 }
             }
-            Notice(_tools.Count == 0 ? Messages.ChatNoTools : Messages.ChatTools(string.Join(", ", _tools.Select(t => t.Name))));
+            Notice(_toolCommands.Count == 0 ? Messages.ChatNoTools : Messages.ChatTools(string.Join(", ", _toolCommands.Select(t => t.Name))));
         }
 
         /// <summary>The commands a name (wildcards allowed) stands for, as Get-Command finds them; aliases as the commands they name.</summary>
@@ -477,12 +524,18 @@ namespace Ally.PowerShell.Commands
                 .Where(c => c != null).Select(c => c!).ToList();
         }
 
-        private void AddTools(IEnumerable<CommandInfo> commands)
+        /// <summary>Adds commands to the tools offered (as Invoke-AllyChat -Tool builds them: an AllyException for one that cannot be a tool, and then nothing changes).</summary>
+        private CommandTools? OfferTools(IEnumerable<CommandInfo> commands)
         {
+            var offered = new List<CommandInfo>(_toolCommands);
             foreach (CommandInfo command in commands)
             {
-                if (!_tools.Any(t => string.Equals(t.Name, command.Name, StringComparison.OrdinalIgnoreCase))) _tools.Add(command);
+                if (!offered.Any(t => string.Equals(t.Name, command.Name, StringComparison.OrdinalIgnoreCase))) offered.Add(command);
             }
+            _tools = CommandTools.Create(this, offered);
+            _toolCommands.Clear();
+            _toolCommands.AddRange(offered);
+            return _tools;
         }
 
         /// <summary>A path as PowerShell resolves it (relative to the current location, ~ allowed); null after writing the error of one it cannot.</summary>
@@ -515,6 +568,15 @@ namespace Ally.PowerShell.Commands
 
         private int Turns() => _messages.Count(m => m.Role == ChatMessage.Roles.User);
 
+        private static int LastQuestion(IReadOnlyList<ChatMessage> messages)
+        {
+            for (int i = messages.Count - 1; i >= 0; i--)
+            {
+                if (messages[i].Role == ChatMessage.Roles.User) return i;
+            }
+            return -1;
+        }
+
         /// <summary>The conversation so far, with the provider and model now in use.</summary>
         private Conversation Current()
         {
@@ -537,27 +599,53 @@ namespace Ally.PowerShell.Commands
         }
 
         /// <summary>A line of the chat's own (not the model's): through the information stream, shown by the host.</summary>
-        private void Notice(string text) =>
-            WriteInformation(new HostInformationMessage { Message = text, ForegroundColor = ConsoleColor.DarkCyan }, NoticeTags);
+        private void Notice(string text, bool newLine = true) =>
+            WriteInformation(new HostInformationMessage { Message = text, NoNewLine = !newLine, ForegroundColor = ConsoleColor.DarkCyan }, NoticeTags);
 
         /// <summary>What one turn needs on its worker.</summary>
-        private sealed class ChatTurn
+        private sealed class TurnInput
         {
-            public ChatTurn(ChatSettings settings, IChatProvider chat, ChatRequest request, IReadOnlyList<CommandInfo> tools, bool noTruncate)
+            public TurnInput(ChatSettings settings, IChatProvider chat, ChatRequest request, bool noTruncate, CommandTools? tools, int maxToolCalls, bool force)
             {
                 Settings = settings;
                 Chat = chat;
                 Request = request;
-                Tools = tools;
                 NoTruncate = noTruncate;
+                Tools = tools;
+                MaxToolCalls = maxToolCalls;
+                Force = force;
             }
 
             public ChatSettings Settings { get; }
             public IChatProvider Chat { get; }
             public ChatRequest Request { get; }
-            /// <summary>The commands offered as tools (for the tool-calling loop).</summary>
-            public IReadOnlyList<CommandInfo> Tools { get; }
             public bool NoTruncate { get; }
+            /// <summary>The commands offered as tools, or null.</summary>
+            public CommandTools? Tools { get; }
+            public int MaxToolCalls { get; }
+            public bool Force { get; }
+        }
+
+        /// <summary>Runs tool calls through <c>inner</c>, and shows each one in the chat once it is done (in order with the answer's pieces).</summary>
+        private sealed class ShownTools : IToolRunner
+        {
+            private readonly IToolRunner _inner;
+            private readonly CmdletJob _worker;
+            private readonly Action<ToolCallResult> _show;
+
+            public ShownTools(IToolRunner inner, CmdletJob worker, Action<ToolCallResult> show)
+            {
+                _inner = inner;
+                _worker = worker;
+                _show = show;
+            }
+
+            public async Task<ToolCallResult> RunAsync(ToolCall call, global::System.Threading.CancellationToken cancellationToken)
+            {
+                ToolCallResult result = await _inner.RunAsync(call, cancellationToken).ConfigureAwait(false);
+                _worker.Post(result, _show);
+                return result;
+            }
         }
 
         /// <summary>The answer as it was shown, on the pipeline thread.</summary>

@@ -22,7 +22,9 @@ namespace Ally.PowerShell.Interactive
         private readonly CancellationTokenSource _end = new CancellationTokenSource();
         private readonly Task _watcher;
         private readonly Action _stop;
+        private readonly object _keyboard = new object();
         private volatile bool _pressed;
+        private bool _paused;
 
         private ConsoleInterrupt(Action stop)
         {
@@ -56,11 +58,14 @@ namespace Ally.PowerShell.Interactive
             {
                 while (!_end.IsCancellationRequested)
                 {
-                    while (Console.KeyAvailable)
+                    lock (_keyboard)
                     {
-                        if (!IsControlC(Console.ReadKey(intercept: true)) || _pressed) continue;
-                        _pressed = true;
-                        _stop();
+                        while (!_paused && Console.KeyAvailable)
+                        {
+                            if (!IsControlC(Console.ReadKey(intercept: true)) || _pressed) continue;
+                            _pressed = true;
+                            _stop();
+                        }
                     }
                     await Task.Delay(PollMilliseconds, _end.Token).ConfigureAwait(false);
                 }
@@ -72,6 +77,29 @@ namespace Ally.PowerShell.Interactive
             catch (Exception ex) when (ex is IOException || ex is InvalidOperationException)
             {
                 // The keyboard cannot be read after all: Ctrl+C cannot stop the answer alone, and nothing else changes.
+            }
+        }
+
+        /// <summary>
+        /// Leaves the keyboard alone until disposed, for something on the pipeline thread that reads it (a
+        /// tool's confirmation prompt). Ctrl+C pressed meanwhile is that reader's; one still waiting when
+        /// the pause ends stops the answer.
+        /// </summary>
+        public IDisposable Pause()
+        {
+            lock (_keyboard) _paused = true;
+            return new Resume(this);
+        }
+
+        private sealed class Resume : IDisposable
+        {
+            private readonly ConsoleInterrupt _interrupt;
+
+            public Resume(ConsoleInterrupt interrupt) => _interrupt = interrupt;
+
+            public void Dispose()
+            {
+                lock (_interrupt._keyboard) _interrupt._paused = false;
             }
         }
 
