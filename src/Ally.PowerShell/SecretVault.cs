@@ -161,7 +161,9 @@ namespace Ally.PowerShell
         /// <summary>Why nobody can type in this session (for a message), or null when someone can.</summary>
         public static string? WhyNotInteractive(PSCmdlet cmdlet)
         {
-            if (!string.Equals(cmdlet.Host.Name, "ConsoleHost", StringComparison.Ordinal)) return Ally.Messages.HostWithoutConsole(cmdlet.Host.Name);
+            // The console, and VS Code's PowerShell terminal (a console too); not ISE-like or remote hosts.
+            if (!string.Equals(cmdlet.Host.Name, "ConsoleHost", StringComparison.Ordinal) && !string.Equals(cmdlet.Host.Name, "Visual Studio Code Host", StringComparison.Ordinal))
+                return Ally.Messages.HostWithoutConsole(cmdlet.Host.Name);
             if (Ally.Configuration.CommandLine.IsNonInteractive(Environment.GetCommandLineArgs())) return Ally.Messages.StartedNonInteractive;
             if (Console.IsInputRedirected) return Ally.Messages.InputRedirected;
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))) return Ally.Messages.CiVariableSet;
