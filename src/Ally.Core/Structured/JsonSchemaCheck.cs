@@ -184,7 +184,7 @@ namespace Ally.Structured
                     if (schema.TryGetProperty("maxLength", out JsonElement maxLength) && length > maxLength.GetInt32())
                         problems.Add(F("{0}: should have at most {1} characters", path, maxLength.GetInt32()));
                     if (schema.TryGetProperty("pattern", out JsonElement pattern) && !Regex.IsMatch(text, pattern.GetString()!))
-                        problems.Add(F("{0}: should match the pattern {1}", path, pattern.GetString()));
+                        problems.Add(F("{0}: should match the pattern {1}", path, pattern.GetString()!));
                     break;
                 case JsonValueKind.Number:
                     double number = value.GetDouble();
@@ -225,7 +225,7 @@ namespace Ally.Structured
             {
                 foreach (JsonElement name in required.EnumerateArray())
                 {
-                    if (!value.TryGetProperty(name.GetString()!, out _)) problems.Add(F("{0}: the property \"{1}\" is missing", path, name.GetString()));
+                    if (!value.TryGetProperty(name.GetString()!, out _)) problems.Add(F("{0}: the property \"{1}\" is missing", path, name.GetString()!));
                 }
             }
             bool hasProperties = schema.TryGetProperty("properties", out JsonElement properties);

@@ -20,7 +20,7 @@ namespace Ally.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "AllyChat", DefaultParameterSetName = PromptSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(ChatResponse))]
-    public sealed class InvokeAllyChatCommand : AllyCmdlet
+    public sealed class InvokeAllyChatCommand : ChatCmdlet
     {
         private const string PromptSet = "Prompt";
         private const string ForEachSet = "ForEach";
@@ -46,54 +46,6 @@ namespace Ally.PowerShell.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
 
-        /// <summary>The provider: ollama, openrouter or openai. Default: ALLY_PROVIDER, else ollama.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ProviderCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? Provider { get; set; }
-
-        /// <summary>The model. Default: ALLY_MODEL, else the provider's default (llama3.1 for Ollama).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ModelCompleter))]
-        public string? Model { get; set; }
-
-        /// <summary>A system prompt: instructions for the model.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? System { get; set; }
-
-        /// <summary>Most tokens to generate.</summary>
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int MaxTokens { get; set; }
-
-        /// <summary>Sampling temperature, 0 to 2.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 2.0)]
-        public double Temperature { get; set; }
-
-        /// <summary>Provider options; for Ollama the keys of its options object (num_ctx, num_thread, num_gpu, …).</summary>
-        [Parameter]
-        [ValidateNotNull]
-        public Hashtable? Options { get; set; }
-
-        /// <summary>Whole-request time limit in seconds; 0 means no limit.</summary>
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int TimeoutSec { get; set; }
-
-        /// <summary>The API key for OpenRouter or OpenAI (a SecureString; plain text is accepted with a warning). Default: the provider's variable, then the vault in ALLY_SECRET_VAULT.</summary>
-        [Parameter]
-        [SecureStringTransformation]
-        [ValidateNotNull]
-        public SecureString? ApiKey { get; set; }
-
-        /// <summary>Retries of a transient failure (rate limit, busy server, dropped connection). Default: ALLY_MAX_RETRY, else 3.</summary>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int MaxRetry { get; set; }
-
         /// <summary>With -ForEach, stop starting requests once their reported cost reaches this many USD. Default: ALLY_MAX_COST.</summary>
         [Parameter]
         [ValidateRange(0.000001, 1000000.0)]
@@ -107,28 +59,6 @@ namespace Ally.PowerShell.Commands
         [Parameter]
         [ConversationTransformation]
         public Conversation? Conversation { get; set; }
-
-        /// <summary>Fail (ContextLengthExceeded) when the conversation does not fit the model's context window, instead of leaving out its oldest turns.</summary>
-        [Parameter]
-        public SwitchParameter NoTruncate { get; set; }
-
-        /// <summary>
-        /// PowerShell commands the model may call (names, or what Get-Command returns). Commands that
-        /// change things (they support -WhatIf) ask first, unless -Force.
-        /// </summary>
-        [Parameter]
-        [ToolTransformation]
-        [ValidateNotNullOrEmpty]
-        public CommandInfo[]? Tool { get; set; }
-
-        /// <summary>Most tool calls for one question (default 10); then the model is told to answer with what it has.</summary>
-        [Parameter]
-        [ValidateRange(1, 1000)]
-        public int MaxToolCalls { get; set; } = ChatTurn.DefaultMaxToolCalls;
-
-        /// <summary>Run tools that change things without asking (and in sessions that cannot ask).</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
 
         /// <summary>
         /// The shape the answer must have: a JSON Schema as a hashtable (or PSCustomObject) or as JSON
@@ -156,11 +86,6 @@ namespace Ally.PowerShell.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>The proxy for this command's requests: http://host:port (user:password@ allowed, never shown), or 'none' for direct connections. Default: ALLY_PROXY, else the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Proxy { get; set; }
-
         private ChatSettings? _settings;
         private IChatProvider? _provider;
         private RetryPolicy? _retryPolicy;
@@ -180,9 +105,7 @@ namespace Ally.PowerShell.Commands
         {
             try
             {
-                _settings = ChatSettings.Resolve(Settings, VaultReader, requireKey: true);
-                WarnAbout(_settings.Context);
-                _provider = _settings.Provider.CreateChat(_settings.Context);
+                (_settings, _provider) = OpenChat(Settings);
                 if (Tool != null) _tools = CommandTools.Create(this, Tool);
                 _structured = StructuredFormat.From(this, Schema, Format, AsObject);
             }
@@ -328,19 +251,12 @@ namespace Ally.PowerShell.Commands
         /// </summary>
         private (ChatSettings, IChatProvider) ChatFor(Conversation? conversation, object? target)
         {
-            if (conversation?.Provider is null || conversation.Model is null
-                || MyInvocation.BoundParameters.ContainsKey(nameof(Provider)) || MyInvocation.BoundParameters.ContainsKey(nameof(Model)))
-                return (_settings!, _provider!);
+            if (conversation?.Provider is null || conversation.Model is null || ChoseModel()) return (_settings!, _provider!);
             string key = conversation.Provider + "\n" + conversation.Model;
             if (_continued.TryGetValue(key, out var known)) return known;
-            Dictionary<string, object?> values = BoundSettings();
-            values[nameof(Provider)] = conversation.Provider;
-            values[nameof(Model)] = conversation.Model;
             try
             {
-                ChatSettings settings = ChatSettings.Resolve(SettingsResolver.Create(values, null, Settings.Files), VaultReader, requireKey: true);
-                WarnAbout(settings.Context);
-                return _continued[key] = (settings, settings.Provider.CreateChat(settings.Context));
+                return _continued[key] = OpenChat(HeldWith(conversation));
             }
             catch (AllyException ex)
             {

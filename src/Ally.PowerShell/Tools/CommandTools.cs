@@ -155,7 +155,7 @@ namespace Ally.PowerShell.Tools
             return string.Empty;
         }
 
-        /// <summary>A runner for one command's calls: <paramref name="job"/> brings each call to the pipeline thread.</summary>
+        /// <summary>A runner for one command's calls: <paramref name="onPipelineThread"/> brings each call to the pipeline thread.</summary>
         public IToolRunner RunnerFor(PSCmdlet cmdlet, bool force, Func<Func<ToolCallResult>, Task<ToolCallResult>> onPipelineThread) =>
             new Runner(this, cmdlet, force, onPipelineThread);
 
