@@ -144,6 +144,15 @@ Describe 'Tools with Ollama' {
         $r.Content | Should -Match '(?s)first-1.*\|.*second-1'
     }
 
+    It 'shows each call as a [tool] line among the streamed answer with -Stream' {
+        Set-Calls @{ name = 'Get-AllyTestThing'; arguments = @{ Name = 'mug' } }
+        $r = Invoke-AllyChat 'Get a mug' -Tool Get-AllyTestThing -Stream -PassThru -InformationVariable shown 6>$null
+        $lines = @($shown | Where-Object { $_.Tags -contains 'Ally.ToolCall' } | ForEach-Object { "$($_.MessageData)" })
+        $lines | Should -Be @('[tool] Get-AllyTestThing {"Name":"mug"}: Completed')
+        (@($shown | Where-Object { $_.Tags -contains 'Ally.Content' } | ForEach-Object { "$($_.MessageData)" }) -join '') | Should -Match 'mug-1'
+        $r.ToolCalls.Count | Should -Be 1
+    }
+
     It 'stops at -MaxToolCalls with a warning naming the cap, and the response says so' {
         Set-Calls @{ name = 'Get-AllyTestThing'; arguments = @{ Name = 'again' } } @{ toolLoop = $true }
         $r = Invoke-AllyChat 'Loop' -Tool Get-AllyTestThing -MaxToolCalls 2 -WarningVariable warned 3>$null

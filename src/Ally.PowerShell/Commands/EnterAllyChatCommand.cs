@@ -240,18 +240,14 @@ namespace Ally.PowerShell.Commands
                 RetryPolicy = turn.Settings.RetryPolicy,
                 OnWarning = worker.WriteWarning,
                 OnVerbose = worker.WriteVerbose,
-                Tools = turn.Tools is null ? null : new ShownTools(turn.Tools.RunnerFor(this, turn.Force, onPipelineThread), worker, ShowToolCall),
+                Tools = turn.Tools is null ? null : new ShownToolRunner(turn.Tools.RunnerFor(this, turn.Force, onPipelineThread), worker, ShowToolCall),
                 MaxToolCalls = turn.MaxToolCalls,
             };
             return ChatTurn.RunAsync(turn.Chat, turn.Request, options, worker.CancellationToken);
         }
 
         /// <summary>On the pipeline thread: a line for a tool call the model made, between the pieces of its answer.</summary>
-        private void ShowToolCall(ToolCallResult call)
-        {
-            _writer!.EndAnswer();
-            Notice(Messages.ChatToolCalled(call.Name, call.Arguments, call.Status.ToString()));
-        }
+        private void ShowToolCall(ToolCallResult call) => _writer!.WriteToolCall(call);
 
         /// <summary>Runs a slash command; false when it ends the chat.</summary>
         private bool Run(string command, string argument)
@@ -539,28 +535,6 @@ namespace Ally.PowerShell.Commands
             public CommandTools? Tools { get; }
             public int MaxToolCalls { get; }
             public bool Force { get; }
-        }
-
-        /// <summary>Runs tool calls through <c>inner</c>, and shows each one in the chat once it is done (in order with the answer's pieces).</summary>
-        private sealed class ShownTools : IToolRunner
-        {
-            private readonly IToolRunner _inner;
-            private readonly CmdletJob _worker;
-            private readonly Action<ToolCallResult> _show;
-
-            public ShownTools(IToolRunner inner, CmdletJob worker, Action<ToolCallResult> show)
-            {
-                _inner = inner;
-                _worker = worker;
-                _show = show;
-            }
-
-            public async Task<ToolCallResult> RunAsync(ToolCall call, global::System.Threading.CancellationToken cancellationToken)
-            {
-                ToolCallResult result = await _inner.RunAsync(call, cancellationToken).ConfigureAwait(false);
-                _worker.Post(result, _show);
-                return result;
-            }
         }
 
         /// <summary>The answer as it was shown, on the pipeline thread.</summary>

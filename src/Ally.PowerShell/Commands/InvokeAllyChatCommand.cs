@@ -214,6 +214,7 @@ namespace Ally.PowerShell.Commands
             CommandTools? tools = _tools;
             bool force = Force;
             int maxToolCalls = MaxToolCalls;
+            StreamWriter? writer = _streamWriter;
             Structured.StructuredAnswer? structured = _structured;
             _pump!.Start(
                 async job =>
@@ -231,7 +232,9 @@ namespace Ally.PowerShell.Commands
                         RetryPolicy = retryPolicy,
                         OnWarning = job.WriteWarning,
                         // Each call runs on the pipeline thread, where commands, prompts and -WhatIf work.
-                        Tools = tools?.RunnerFor(this, force, run => job.InvokeAsync(run)),
+                        Tools = tools is null ? null
+                            : writer is null ? tools.RunnerFor(this, force, run => job.InvokeAsync(run))
+                            : new ShownToolRunner(tools.RunnerFor(this, force, run => job.InvokeAsync(run)), job, writer.WriteToolCall),
                         MaxToolCalls = maxToolCalls,
                         Structured = structured,
                         OnVerbose = job.WriteVerbose,

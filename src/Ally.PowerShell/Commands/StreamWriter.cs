@@ -3,11 +3,12 @@ using System.Management.Automation;
 
 namespace Ally.PowerShell.Commands
 {
-    /// <summary>Writes streamed pieces to the host (information stream, tags Ally.Content / Ally.Thinking), on the pipeline thread.</summary>
+    /// <summary>Writes streamed pieces to the host (information stream, tags Ally.Content / Ally.Thinking, and Ally.ToolCall for tool calls), on the pipeline thread.</summary>
     internal sealed class StreamWriter
     {
         private static readonly string[] ContentTags = { "PSHOST", "Ally.Content" };
         private static readonly string[] ThinkingTags = { "PSHOST", "Ally.Thinking" };
+        private static readonly string[] ToolCallTags = { "PSHOST", "Ally.ToolCall" };
         private readonly PSCmdlet _cmdlet;
         private bool _atLineStart = true;
         private bool _inThinking;
@@ -29,6 +30,15 @@ namespace Ally.PowerShell.Commands
         {
             if (!_atLineStart) WriteHost("\n", ContentTags, thinking: false);
             _inThinking = false;
+        }
+
+        /// <summary>A line for a tool call the model made, on its own line between the pieces of the answer.</summary>
+        public void WriteToolCall(ToolCallResult call)
+        {
+            EndAnswer();
+            var message = new HostInformationMessage { Message = Messages.ChatToolCalled(call.Name, call.Arguments, call.Status.ToString()), ForegroundColor = ConsoleColor.DarkCyan };
+            _cmdlet.WriteInformation(message, ToolCallTags);
+            _atLineStart = true;
         }
 
         private void WriteHost(string text, string[] tags, bool thinking)
