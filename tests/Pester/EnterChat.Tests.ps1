@@ -246,6 +246,31 @@ $c = Enter-AllyChat -Tool Get-AllyChatThing
         Wait-Screen $session 'KEPT=3 CTRLC=False' -After $at | Out-Null
     }
 
+    It 'Invoke-AllyChat asks in the terminal before a tool call that changes things: No declines it, Yes runs it' {
+        Set-AllyFakeBehavior $server @{ toolCalls = @(@{ name = 'Remove-AllyChatThing'; arguments = @{ Name = 'jar' } }) }
+        $script:session = Start-Chat @'
+function global:Remove-AllyChatThing {
+    [CmdletBinding(SupportsShouldProcess)]
+    param([Parameter(Mandatory)] [string] $Name)
+    if ($PSCmdlet.ShouldProcess($Name, 'Remove')) { $global:removed += @($Name); "removed $Name" }
+}
+$r = Invoke-AllyChat 'Remove the jar' -Tool Remove-AllyChatThing
+'@
+        Wait-Screen $session "Run the command the model asked for[\s\S]*Remove-AllyChatThing -Name 'jar'[\s\S]*\[Y\] Yes" | Out-Null
+        $at = Send-Line $session 'n'
+        Wait-Screen $session $PsPrompt -After $at | Out-Null
+        $at = Send-Line $session '"STATUS=$($r.ToolCalls[0].Status) REMOVED=$($global:removed.Count)"'
+        Wait-Screen $session 'STATUS=Declined REMOVED=0' -After $at | Out-Null
+        (Get-ChatBody)[-1].messages[-1].content | Should -Match 'declined'
+
+        $at = Send-Line $session '$r = Invoke-AllyChat ''Remove the jar'' -Tool Remove-AllyChatThing'
+        Wait-Screen $session '\[Y\] Yes' -After $at | Out-Null
+        $at = Send-Line $session 'y'
+        Wait-Screen $session $PsPrompt -After $at | Out-Null
+        $at = Send-Line $session '"STATUS=$($r.ToolCalls[0].Status) REMOVED=$($global:removed -join '','')"'
+        Wait-Screen $session 'STATUS=Completed REMOVED=jar' -After $at | Out-Null
+    }
+
     It 'Ctrl+C stops an answer only: what was shown is kept (nothing, when nothing had come), and the next message works' {
         Set-AllyFakeBehavior $server @{ reply = 'one two three four five six seven eight nine ten'; chunkDelayMs = 400 }
         $script:session = Start-Chat
