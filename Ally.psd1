@@ -12,6 +12,7 @@
     # The public types (ChatResponse, AllyException, …): loaded first, in the default context, so scripts can name them.
     RequiredAssemblies     = @('Ally.Types.dll')
     FormatsToProcess       = @('Ally.Format.ps1xml')
+    TypesToProcess         = @('Ally.Types.ps1xml')
     CmdletsToExport        = @('Invoke-AllyChat', 'Get-AllyModel', 'Install-AllyModel', 'Remove-AllyModel', 'Test-AllyProvider', 'New-AllyEmbedding', 'Search-AllyEmbedding', 'Export-AllyEmbedding', 'Import-AllyEmbedding', 'Get-AllyConfiguration', 'Set-AllyConfiguration', 'Test-AllyConfiguration', 'Export-AllyConversation', 'Import-AllyConversation', 'Enter-AllyChat')
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -42,6 +42,7 @@ $moduleFiles = @(
     'Ally.PowerShell.dll'
     'Ally.Types.dll'
     'Ally.Format.ps1xml'
+    'Ally.Types.ps1xml'
     'LICENSE'
     'en-US/Ally.PowerShell.dll-Help.xml'
     'en-US/about_Ally.help.txt'
@@ -120,6 +121,7 @@ function Invoke-Build {
         Copy-Item $source $deps
     }
     Copy-Item (Join-Path $root 'src/Ally.PowerShell/Ally.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'src/Ally.PowerShell/Ally.Types.ps1xml') $moduleDir
     Copy-Item (Join-Path $root 'LICENSE') $moduleDir
 
     $manifest = Get-Content -Raw (Join-Path $root 'Ally.psd1')

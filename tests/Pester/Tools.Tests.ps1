@@ -246,6 +246,17 @@ Describe 'Tools with Ollama' {
         $last.messages[1].tool_calls[0].id | Should -Be $r.ToolCalls[0].Id
         $last.messages[2].tool_call_id | Should -Be $r.ToolCalls[0].Id
         $last.messages[1].tool_calls[0].function.arguments.Name | Should -Be 'pen'
+
+        # The same after Export-Clixml/Import-Clixml (a job or remoting deserializes alike).
+        $xml = Join-Path $dir 'tools.xml'
+        $r | Export-Clixml -Path $xml
+        Invoke-AllyChat 'Thanks again' -Conversation (Import-Clixml $xml) | Out-Null
+        $last = (Get-ChatBodies)[-1]
+        @($last.messages.role) | Should -Be @('user', 'assistant', 'tool', 'assistant', 'user')
+        $last.messages[1].tool_calls[0].id | Should -Be $r.ToolCalls[0].Id
+        $last.messages[1].tool_calls[0].function.arguments.Name | Should -Be 'pen'
+        $last.messages[2].tool_call_id | Should -Be $r.ToolCalls[0].Id
+        $last.messages[2].tool_name | Should -Be 'Get-AllyTestThing'
     }
 }
 
