@@ -210,44 +210,46 @@ $sw.Stop(); $p.Refresh()
     finally {
         Remove-Item $file -ErrorAction Ignore
     }
-    # (f) A tool call, and (g) structured output, in this process.
-    Write-Host "(f, g) tools and structured output: $Rounds rounds of $Requests" -ForegroundColor Cyan
-    Set-AllyFakeBehavior $server @{ reply = $null; toolCalls = @(@{ name = 'Get-Date'; arguments = @{ Format = 'yyyy' } }) }
-    Clear-AllyFakeRequest $server
-    $null = Invoke-AllyChat 'Which year is it?' -Tool Get-Date
-    $toolBody = (Get-AllyFakeRequest $server)[0].Json
-    $toolBody.stream = $false
-    $firstBody = $toolBody | ConvertTo-Json -Depth 20 -Compress
-    $byHand = {
-        $answer = Invoke-RestMethod -Method Post -Uri $chatUrl -Body $firstBody -ContentType 'application/json'
-        $messages = [System.Collections.Generic.List[object]]::new()
-        $messages.AddRange(@($toolBody.messages))
-        $messages.Add($answer.message)
-        foreach ($call in $answer.message.tool_calls) {
-            $arguments = @{}
-            foreach ($p in $call.function.arguments.PSObject.Properties) { $arguments[$p.Name] = $p.Value }
-            $output = & $call.function.name @arguments | Out-String
-            $messages.Add(@{ role = 'tool'; content = $output.Trim(); tool_name = $call.function.name; tool_call_id = $call.id })
+    # (f) A tool call, and (g) structured output, in this process (a build from before -Tool skips them).
+    if ((Get-Command Invoke-AllyChat).Parameters.ContainsKey('Tool')) {
+        Write-Host "(f, g) tools and structured output: $Rounds rounds of $Requests" -ForegroundColor Cyan
+        Set-AllyFakeBehavior $server @{ reply = $null; toolCalls = @(@{ name = 'Get-Date'; arguments = @{ Format = 'yyyy' } }) }
+        Clear-AllyFakeRequest $server
+        $null = Invoke-AllyChat 'Which year is it?' -Tool Get-Date
+        $toolBody = (Get-AllyFakeRequest $server)[0].Json
+        $toolBody.stream = $false
+        $firstBody = $toolBody | ConvertTo-Json -Depth 20 -Compress
+        $byHand = {
+            $answer = Invoke-RestMethod -Method Post -Uri $chatUrl -Body $firstBody -ContentType 'application/json'
+            $messages = [System.Collections.Generic.List[object]]::new()
+            $messages.AddRange(@($toolBody.messages))
+            $messages.Add($answer.message)
+            foreach ($call in $answer.message.tool_calls) {
+                $arguments = @{}
+                foreach ($p in $call.function.arguments.PSObject.Properties) { $arguments[$p.Name] = $p.Value }
+                $output = & $call.function.name @arguments | Out-String
+                $messages.Add(@{ role = 'tool'; content = $output.Trim(); tool_name = $call.function.name; tool_call_id = $call.id })
+            }
+            $second = @{ model = $toolBody.model; messages = $messages; tools = $toolBody.tools; stream = $false } | ConvertTo-Json -Depth 20 -Compress
+            (Invoke-RestMethod -Method Post -Uri $chatUrl -Body $second -ContentType 'application/json').message.content
         }
-        $second = @{ model = $toolBody.model; messages = $messages; tools = $toolBody.tools; stream = $false } | ConvertTo-Json -Depth 20 -Compress
-        (Invoke-RestMethod -Method Post -Uri $chatUrl -Body $second -ContentType 'application/json').message.content
-    }
-    $null = & $byHand
-    $tools = Measure-Sides ([ordered]@{
-            ally = { Measure-Block { Invoke-AllyChat 'Which year is it?' -Tool Get-Date } }
-            irm  = { Measure-Block $byHand }
-        })
-    Add-Row 'a question with one tool call vs the same loop by hand' $tools.ally $tools.irm 'Invoke-RestMethod loop' 'ms' -Format 'N3'
+        $null = & $byHand
+        $tools = Measure-Sides ([ordered]@{
+                ally = { Measure-Block { Invoke-AllyChat 'Which year is it?' -Tool Get-Date } }
+                irm  = { Measure-Block $byHand }
+            })
+        Add-Row 'a question with one tool call vs the same loop by hand' $tools.ally $tools.irm 'Invoke-RestMethod loop' 'ms' -Format 'N3'
 
-    Set-AllyFakeBehavior $server @{ toolCalls = $null }
-    $schema = @{ type = 'object'; properties = @{ name = @{ type = 'string' }; length = @{ type = 'integer' } }; required = @('name', 'length') }
-    $formatBody = @{ model = 'llama3.1'; messages = @(@{ role = 'user'; content = 'Longest river' }); format = $schema; stream = $false } | ConvertTo-Json -Depth 10 -Compress
-    $null = Invoke-AllyChat 'Longest river' -Schema $schema -AsObject
-    $structured = Measure-Sides ([ordered]@{
-            ally = { Measure-Block { Invoke-AllyChat 'Longest river' -Schema $schema -AsObject } }
-            irm  = { Measure-Block { (Invoke-RestMethod -Method Post -Uri $chatUrl -Body $formatBody -ContentType 'application/json').message.content | ConvertFrom-Json } }
-        })
-    Add-Row 'structured output: -Schema -AsObject vs Invoke-RestMethod + ConvertFrom-Json' $structured.ally $structured.irm 'Invoke-RestMethod' 'ms' -Format 'N3'
+        Set-AllyFakeBehavior $server @{ toolCalls = $null }
+        $schema = @{ type = 'object'; properties = @{ name = @{ type = 'string' }; length = @{ type = 'integer' } }; required = @('name', 'length') }
+        $formatBody = @{ model = 'llama3.1'; messages = @(@{ role = 'user'; content = 'Longest river' }); format = $schema; stream = $false } | ConvertTo-Json -Depth 10 -Compress
+        $null = Invoke-AllyChat 'Longest river' -Schema $schema -AsObject
+        $structured = Measure-Sides ([ordered]@{
+                ally = { Measure-Block { Invoke-AllyChat 'Longest river' -Schema $schema -AsObject } }
+                irm  = { Measure-Block { (Invoke-RestMethod -Method Post -Uri $chatUrl -Body $formatBody -ContentType 'application/json').message.content | ConvertFrom-Json } }
+            })
+        Add-Row 'structured output: -Schema -AsObject vs Invoke-RestMethod + ConvertFrom-Json' $structured.ally $structured.irm 'Invoke-RestMethod' 'ms' -Format 'N3'
+    }
 }
 finally {
     Stop-AllyFakeServer $server
