@@ -154,6 +154,22 @@ Describe 'Enter-AllyChat in a terminal' {
         $sent | Should -Be @("first line `nsecond line", "/not a command`n", '/etc/hosts is a file')
     }
 
+    It 'brings back earlier lines with Up and Down' {
+        $script:session = Start-Chat
+        Wait-Chat $session
+        Ask $session 'the first question' | Out-Null
+        Ask $session 'the second question' | Out-Null
+        # Up twice: the first; Down once: the second; Enter sends it again.
+        Invoke-Tmux send-keys -t $session Up Up Down | Out-Null
+        Ask $session '' | Out-Null
+        # Up and Down past either end keep the line; a line typed then left with Up comes back with Down.
+        Invoke-Tmux send-keys -t $session -l -- 'draft' | Out-Null
+        Invoke-Tmux send-keys -t $session Up Down Down | Out-Null
+        Ask $session ' kept' | Out-Null
+        $sent = Get-ChatBody | ForEach-Object { $_.messages[-1].content }
+        $sent | Should -Be @('the first question', 'the second question', 'the second question', 'draft kept')
+    }
+
     It '/model, /provider and /system change the next request; a value that cannot be used is an error and the chat goes on' {
         $script:session = Start-Chat
         Wait-Chat $session

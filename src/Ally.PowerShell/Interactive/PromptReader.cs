@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Text;
@@ -21,11 +22,16 @@ namespace Ally.PowerShell.Interactive
     /// editing and history). Elsewhere the console host's ReadLine redraws the whole line on every key,
     /// which scrolls garbage down the screen once a line wraps, and takes Ctrl+D for "delete": there a
     /// simple reader of its own is used instead, in the manner of .NET's Console.ReadLine (type, Backspace,
-    /// wrapped lines, Ctrl+U or Esc to clear) that also reports Ctrl+C and Ctrl+D.
+    /// wrapped lines, Ctrl+U or Esc to clear, Up and Down for the lines entered before in this session)
+    /// that also reports Ctrl+C and Ctrl+D.
     /// </summary>
     internal static class PromptReader
     {
         private static readonly bool IsWindows = Environment.OSVersion.Platform == PlatformID.Win32NT;
+        private const int HistoryLimit = 500;
+
+        /// <summary>The lines entered at the prompt in this session, oldest first (Up and Down walk it).</summary>
+        private static readonly List<string> History = new List<string>();
 
         /// <summary>
         /// True where Ctrl+C at the prompt is only a key read here. On Windows the console host also
@@ -57,6 +63,9 @@ namespace Ally.PowerShell.Interactive
         {
             var text = new StringBuilder();
             line = string.Empty;
+            // Where Up and Down are in the history: History.Count is the line being typed (kept in draft).
+            int place = History.Count;
+            string draft = string.Empty;
             bool wasControlCInput = Console.TreatControlCAsInput;
             Console.TreatControlCAsInput = true;
             try
@@ -69,6 +78,7 @@ namespace Ally.PowerShell.Interactive
                     {
                         Console.WriteLine();
                         line = text.ToString();
+                        Remember(line);
                         return LineEnd.Enter;
                     }
                     if (ConsoleInterrupt.IsControlC(key))
@@ -92,6 +102,18 @@ namespace Ally.PowerShell.Interactive
                         while (text.Length > 0) EraseLast(text);
                         continue;
                     }
+                    if (key.Key == ConsoleKey.UpArrow || key.Key == ConsoleKey.DownArrow)
+                    {
+                        int next = key.Key == ConsoleKey.UpArrow ? place - 1 : place + 1;
+                        if (next < 0 || next > History.Count) continue;
+                        if (place == History.Count) draft = text.ToString();
+                        place = next;
+                        while (text.Length > 0) EraseLast(text);
+                        string shown = place == History.Count ? draft : History[place];
+                        text.Append(shown);
+                        Console.Write(shown.Replace('\t', ' '));
+                        continue;
+                    }
                     if (c == '\t')
                     {
                         // Kept as a tab, shown as one cell (as Console.ReadLine does), so Backspace stays in step.
@@ -108,6 +130,14 @@ namespace Ally.PowerShell.Interactive
             {
                 Console.TreatControlCAsInput = wasControlCInput;
             }
+        }
+
+        /// <summary>Keeps a line for Up and Down: not empty lines, not the same line twice in a row.</summary>
+        private static void Remember(string line)
+        {
+            if (line.Trim().Length == 0 || (History.Count > 0 && History[History.Count - 1] == line)) return;
+            if (History.Count == HistoryLimit) History.RemoveAt(0);
+            History.Add(line);
         }
 
         /// <summary>Removes the last character typed and its cell on the screen, going back up a row when the line had wrapped.</summary>
