@@ -2,8 +2,12 @@ namespace Ally
 {
     internal static partial class Messages
     {
-        public const string ToolsNotSupportedRemedy =
-            "Choose a model that can call tools (Get-AllyModel -Detailed shows a model's Capabilities or SupportedParameters; llama3.1 and qwen2.5 can), or leave out -Tool.";
+        public static string ToolsNotSupportedRemedy(string provider) => provider switch
+        {
+            "ollama" => "Choose a model that can call tools: Get-AllyModel -Detailed shows each installed model's Capabilities (llama3.1, llama3.2 and qwen2.5 have tools); or leave out -Tool.",
+            "openrouter" => "Choose a model that can call tools: Get-AllyModel -Provider openrouter | Where-Object SupportsTools lists them; or leave out -Tool.",
+            _ => "Choose a model that can call tools (a llama.cpp server needs --jinja for tool calls); or leave out -Tool.",
+        };
         public static string ToolCallLimitReached(int limit) =>
             F("The model still wanted tools after {0} tool call{1} (-MaxToolCalls {0}); the answer may be unfinished. Raise -MaxToolCalls or ask a narrower question.",
                 limit, limit == 1 ? string.Empty : "s");

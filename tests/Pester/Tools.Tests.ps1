@@ -294,6 +294,7 @@ Describe 'Tools with OpenAI-style servers' {
         Invoke-AllyChat 'Hi' -Provider openrouter -Model 'meta-llama/llama-3.2-3b-instruct:free' -Tool Get-AllyTestThing -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ToolsNotSupported,*'
         $err[0].Exception.Message | Should -Match 'tool use'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Get-AllyModel -Provider openrouter \| Where-Object SupportsTools'
     }
 
     It 'makes ids for llama.cpp''s empty ones' {

@@ -52,7 +52,7 @@ namespace Ally.Providers.Ollama
                 case 400 or 500 or 501 when body.Message.IndexOf("does not support embeddings", StringComparison.OrdinalIgnoreCase) >= 0:
                     return new AllyException(ErrorIds.EmbeddingNotSupported, text, Messages.EmbeddingNotSupportedRemedy("ollama"), ex);
                 case 400 when Ally.Tools.ToolErrors.IsToolsNotSupported(body.Message):
-                    return new AllyException(ErrorIds.ToolsNotSupported, text, Messages.ToolsNotSupportedRemedy, ex);
+                    return new AllyException(ErrorIds.ToolsNotSupported, text, Messages.ToolsNotSupportedRemedy("ollama"), ex);
                 case 400 when body.Message.IndexOf("exceeds the context length", StringComparison.OrdinalIgnoreCase) >= 0
                     || body.Message.IndexOf("exceeds maximum context length", StringComparison.OrdinalIgnoreCase) >= 0:
                     return new AllyException(ErrorIds.InputTooLong, text, Messages.InputTooLongRemedy, ex);

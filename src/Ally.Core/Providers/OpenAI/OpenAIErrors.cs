@@ -32,7 +32,7 @@ namespace Ally.Providers.OpenAI
             }
             else if (status >= 400 && status < 600 && Ally.Tools.ToolErrors.IsToolsNotSupported(body.Message))
             {
-                ex = new AllyException(ErrorIds.ToolsNotSupported, text, Messages.ToolsNotSupportedRemedy);
+                ex = new AllyException(ErrorIds.ToolsNotSupported, text, Messages.ToolsNotSupportedRemedy(provider));
             }
             else switch (status)
             {
