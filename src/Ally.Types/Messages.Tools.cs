@@ -14,6 +14,8 @@ namespace Ally
         public static string ToolNotRunLimit(int limit) =>
             F("Not run: the limit of {0} tool calls for this question was reached. Answer with what you have.", limit);
 
+        public const string ToolNotRunStopped = "Not run, or not finished: the user stopped the answer.";
+
         // Structured output.
         public static string InvalidSchema(string why) => F("-Schema is not a JSON Schema Ally can use: {0}.", why);
         public const string InvalidSchemaRemedy =

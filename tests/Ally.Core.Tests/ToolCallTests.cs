@@ -120,6 +120,64 @@ namespace Ally.Tests
             Assert.False(r.ToolCallLimitReached);
         }
 
+        /// <summary>A provider whose second request waits until it is cancelled.</summary>
+        private sealed class StopsOnSecond : IChatProvider
+        {
+            public string Name => "scripted";
+            private int _requests;
+
+            public async Task CompleteAsync(ChatRequest request, ChatAccumulator answer, CancellationToken cancellationToken)
+            {
+                if (++_requests == 2) await Task.Delay(Timeout.Infinite, cancellationToken);
+                answer.AddToolCall("call_1", "f", "{}");
+                answer.IsDone = true;
+                answer.FinishReason = "stop";
+            }
+        }
+
+        private sealed class CancellingTools : IToolRunner
+        {
+            private readonly CancellationTokenSource _stop;
+            public CancellingTools(CancellationTokenSource stop) => _stop = stop;
+
+            public Task<ToolCallResult> RunAsync(ToolCall call, CancellationToken cancellationToken)
+            {
+                _stop.Cancel();
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+
+        [Fact]
+        public async Task AStopAfterToolsRanKeepsTheExchange()
+        {
+            using var stop = new CancellationTokenSource();
+            var tools = new EchoTools();
+            Task<ChatResponse> turn = ChatTurn.RunAsync(new StopsOnSecond(), new ChatRequest("m", new[] { new ChatMessage("user", "q") }), new ChatTurnOptions { Tools = tools }, stop.Token);
+            while (tools.Calls.Count == 0) await Task.Delay(10);
+            stop.Cancel();
+            ChatTurnStoppedException ex = await Assert.ThrowsAsync<ChatTurnStoppedException>(() => turn);
+            Assert.False(ex.DuringTools);
+            Assert.Equal(new[] { "user", "assistant", "tool" }, ex.Messages.Select(m => m.Role));
+            Assert.Equal("call_1", ex.Messages[2].ToolCallId);
+            Assert.Equal(ToolCallStatus.Completed, Assert.Single(ex.ToolCalls).Status);
+        }
+
+        [Fact]
+        public async Task AStopDuringToolsAnswersTheCallsNotRun()
+        {
+            using var stop = new CancellationTokenSource();
+            var provider = new ScriptedProvider(a =>
+            {
+                a.AddToolCall("call_a", "f", "{}");
+                a.AddToolCall("call_b", "g", "{}");
+            });
+            ChatTurnStoppedException ex = await Assert.ThrowsAsync<ChatTurnStoppedException>(() =>
+                ChatTurn.RunAsync(provider, new ChatRequest("m", new[] { new ChatMessage("user", "q") }), new ChatTurnOptions { Tools = new CancellingTools(stop) }, stop.Token));
+            Assert.True(ex.DuringTools);
+            Assert.Equal(new[] { "call_a", "call_b" }, ex.Messages.Where(m => m.Role == "tool").Select(m => m.ToolCallId));
+            Assert.All(ex.ToolCalls, c => Assert.Equal(ToolCallStatus.NotRun, c.Status));
+        }
+
         [Fact]
         public async Task LoopStopsAtTheCapAnsweringEveryCall()
         {

@@ -323,6 +323,29 @@ $r = Invoke-AllyChat 'Remove the jar' -Tool Remove-AllyChatThing
         Wait-Screen $session 'TURNS=3 CTRLC=False' -After $at | Out-Null
     }
 
+    It 'Ctrl+C after tools ran keeps the calls and their results, so the model hears of them' {
+        $script:session = Start-Chat @'
+function global:Get-AllyChatThing { [CmdletBinding()] param([Parameter(Mandatory)] [string] $Name) "thing $Name" }
+$c = Enter-AllyChat -Tool Get-AllyChatThing
+'@
+        Wait-Chat $session
+        # The call, then a slow answer after its result.
+        Set-AllyFakeBehavior $server @{ toolCalls = @(@{ name = 'Get-AllyChatThing'; arguments = @{ Name = 'lamp' } }); reply = 'The lamp is on the desk next to the old green chair'; chunkDelayMs = 400 }
+        $at = Send-Line $session 'Where is the lamp?'
+        Wait-Screen $session '\[tool\] Get-AllyChatThing[\s\S]*The lamp' -After $at | Out-Null
+        Send-Key $session 'C-c' | Out-Null
+        Wait-Screen $session "Stopped\.[\s\S]*$(Prompt)" -After $at | Out-Null
+
+        Set-AllyFakeBehavior $server @{ toolCalls = $null; reply = $null; chunkDelayMs = 0 }
+        Ask $session 'And the chair?' | Should -Match 'You said: And the chair\?'
+        $last = (Get-ChatBody)[-1]
+        $roles = @($last.messages | ForEach-Object { if ($_.tool_calls) { 'calls' } else { $_.role } })
+        $roles | Should -Be @('user', 'calls', 'tool', 'assistant', 'user')
+        $last.messages[2].content | Should -Be 'thing lamp'
+        $last.messages[3].content | Should -Match '^The lamp'
+        $last.messages[3].content | Should -Not -Match 'chair$'
+    }
+
     It 'writes a failed message as the error Invoke-AllyChat writes, does not keep it, and goes on' {
         Set-AllyFakeBehavior $server @{ failNext = New-AllyFakeFailure -Status 500 -Message 'the fake model broke' }
         $script:session = Start-Chat

@@ -64,7 +64,7 @@ namespace Ally.Async
             job.Finish = () =>
             {
                 if (task.Status == TaskStatus.RanToCompletion) onResult(task.Result);
-                else onError(Unwrap(task.Exception) ?? new OperationCanceledException(token));
+                else onError(Unwrap(task.Exception) ?? Canceled(task, token));
             };
             _order.Enqueue(job);
             // The end of the job wakes the owning thread with an item, not with an exception.
@@ -87,6 +87,23 @@ namespace Ally.Async
         }
 
         private static Exception? Unwrap(AggregateException? ex) => ex is null ? null : ex.InnerExceptions.Count == 1 ? ex.InnerExceptions[0] : ex;
+
+        /// <summary>
+        /// The exception a canceled job ended with: the one it threw (which may carry what it had done,
+        /// e.g. ChatTurnStoppedException), else a plain OperationCanceledException.
+        /// </summary>
+        private static Exception Canceled(Task task, CancellationToken token)
+        {
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException ex)
+            {
+                return ex;
+            }
+            return new OperationCanceledException(token);
+        }
 
         /// <summary>Hands on whatever can be handed on now, without waiting. Called on the owning thread.</summary>
         public void Flush() => Pump(int.MaxValue);

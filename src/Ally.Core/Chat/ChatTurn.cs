@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Ally.Http;
@@ -105,6 +106,11 @@ namespace Ally
                     ex.PartialResponse = partial.AfterTools(partial.Messages, calls, false, promptTokens, completionTokens, cost);
                     throw;
                 }
+                catch (OperationCanceledException ex) when (calls.Count > 0 && !(ex is ChatTurnStoppedException))
+                {
+                    // Stopped after tools ran: what they did is part of the conversation.
+                    throw new ChatTurnStoppedException(next.Messages, calls, false, ex);
+                }
                 IReadOnlyList<ToolCall>? wanted = response.Messages[response.Messages.Count - 1].ToolCalls;
                 if (wanted is null || options.Tools is null)
                     return calls.Count == 0 ? response : response.AfterTools(response.Messages, calls, false, promptTokens, completionTokens, cost);
@@ -124,7 +130,20 @@ namespace Ally
                     }
                     else
                     {
-                        result = await options.Tools.RunAsync(call, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            result = await options.Tools.RunAsync(call, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException ex)
+                        {
+                            // Stopped among the calls: those not run are answered so, and the exchange is kept.
+                            foreach (ToolCall rest in wanted.Skip(messages.Count - response.Messages.Count))
+                            {
+                                calls.Add(new ToolCallResult(rest, ToolCallStatus.NotRun, Messages.ToolNotRunStopped, Messages.ToolNotRunStopped, TimeSpan.Zero));
+                                messages.Add(ChatMessage.ToolResult(rest.Id, rest.Name, Messages.ToolNotRunStopped));
+                            }
+                            throw new ChatTurnStoppedException(messages, calls, true, ex);
+                        }
                     }
                     calls.Add(result);
                     messages.Add(ChatMessage.ToolResult(call.Id, call.Name, result.Output));
@@ -142,5 +161,29 @@ namespace Ally
         }
 
         private static int? Sum(int? a, int? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
+    }
+
+    /// <summary>
+    /// A turn stopped (Ctrl+C) after tools had run: the conversation so far — the question, the calls and
+    /// their results (calls not run answered as such) — so that what the tools did is not forgotten.
+    /// </summary>
+    public sealed class ChatTurnStoppedException : OperationCanceledException
+    {
+        internal ChatTurnStoppedException(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolCallResult> toolCalls, bool duringTools,
+            OperationCanceledException inner)
+            : base(inner.Message, inner, inner.CancellationToken)
+        {
+            Messages = messages.ToList();
+            ToolCalls = toolCalls.ToList();
+            DuringTools = duringTools;
+        }
+
+        /// <summary>True when it stopped while tools ran (not while the model was answering after them).</summary>
+        public bool DuringTools { get; }
+
+        /// <summary>The conversation up to the stop, ending with the last tool results.</summary>
+        public IReadOnlyList<ChatMessage> Messages { get; }
+        /// <summary>The tool calls of the turn so far.</summary>
+        public IReadOnlyList<ToolCallResult> ToolCalls { get; }
     }
 }

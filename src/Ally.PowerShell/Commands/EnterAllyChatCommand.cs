@@ -39,6 +39,7 @@ namespace Ally.PowerShell.Commands
         public Conversation? Conversation { get; set; }
 
         private Conversation? _piped;
+        private AnswerShown? _shown;
         private ChatSettings? _settings;
         private IChatProvider? _chat;
         private string? _system;
@@ -138,8 +139,8 @@ namespace Ally.PowerShell.Commands
             ChatRequest request = _settings!.CreateRequest(messages);
             request.Tools = _tools?.Definitions;
 
-            // What the user saw, which is what a stopped answer keeps.
-            var shown = new AnswerShown();
+            // What the user saw, which is what a stopped answer keeps (since the last tool call).
+            var shown = _shown = new AnswerShown();
             StreamWriter writer = _writer!;
             Action<ChatUpdate> write = update =>
             {
@@ -204,6 +205,17 @@ namespace Ally.PowerShell.Commands
             {
                 case OperationCanceledException when CancellationToken.IsCancellationRequested:
                     throw new PipelineStoppedException();
+                case ChatTurnStoppedException afterTools when stopped:
+                    // Tools had run: the calls and their results stay, and the model hears of them next time;
+                    // then, when it stopped while the model answered after them, the part of that answer shown.
+                    _interruptGraceEnd = DateTime.UtcNow + InterruptGrace;
+                    var kept = new List<ChatMessage> { question };
+                    kept.AddRange(afterTools.Messages.Skip(LastQuestion(afterTools.Messages) + 1));
+                    if (!afterTools.DuringTools && shown.Content.Length > 0)
+                        kept.Add(new ChatMessage(ChatMessage.Roles.Assistant, shown.Content.ToString(), shown.Thinking.ToString()));
+                    Keep(kept.ToArray());
+                    Notice(Messages.ChatStopped);
+                    return;
                 case OperationCanceledException when stopped:
                     _interruptGraceEnd = DateTime.UtcNow + InterruptGrace;
                     if (shown.Content.Length == 0)
@@ -247,7 +259,12 @@ namespace Ally.PowerShell.Commands
         }
 
         /// <summary>On the pipeline thread: a line for a tool call the model made, between the pieces of its answer.</summary>
-        private void ShowToolCall(ToolCallResult call) => _writer!.WriteToolCall(call);
+        private void ShowToolCall(ToolCallResult call)
+        {
+            // The text before a call is in the call's own message: a stopped answer keeps only what came after.
+            _shown?.Clear();
+            _writer!.WriteToolCall(call);
+        }
 
         /// <summary>Runs a slash command; false when it ends the chat.</summary>
         private bool Run(string command, string argument)
@@ -544,6 +561,12 @@ namespace Ally.PowerShell.Commands
             public global::System.Text.StringBuilder Thinking { get; } = new global::System.Text.StringBuilder();
 
             public void Add(ChatUpdate update) => (update.Kind == ChatUpdateKind.Thinking ? Thinking : Content).Append(update.Text);
+
+            public void Clear()
+            {
+                Content.Clear();
+                Thinking.Clear();
+            }
         }
     }
 }
