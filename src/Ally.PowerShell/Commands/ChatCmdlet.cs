@@ -1,9 +1,15 @@
+using System;
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
+using System.Threading.Tasks;
 using Ally.Configuration;
+using Ally.Http;
+using Ally.PowerShell.Async;
 using Ally.PowerShell.Completers;
 using Ally.PowerShell.Tools;
+using Ally.Providers;
+using Ally.Tools;
 
 namespace Ally.PowerShell.Commands
 {
@@ -88,6 +94,29 @@ namespace Ally.PowerShell.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Proxy { get; set; }
+
+        /// <summary>
+        /// How one turn runs on a pump job: fitted to the model's window (-NoTruncate), retried, its warnings
+        /// and verbose lines written by the cmdlet, and the model's calls of <paramref name="tools"/> run
+        /// through <paramref name="onPipelineThread"/> (-Force, -MaxToolCalls), each shown with
+        /// <paramref name="showToolCall"/> when given.
+        /// </summary>
+        private protected ChatTurnOptions TurnOptions(CmdletJob job, ProviderContext context, RetryPolicy retryPolicy, CommandTools? tools,
+            Action<ChatUpdate>? onUpdate, Func<Func<ToolCallResult>, Task<ToolCallResult>> onPipelineThread, Action<ToolCallResult>? showToolCall)
+        {
+            bool noTruncate = NoTruncate;
+            IToolRunner? runner = tools?.RunnerFor(this, Force, onPipelineThread);
+            return new ChatTurnOptions
+            {
+                OnUpdate = onUpdate,
+                Fit = (request, cancellationToken) => ContextWindow.FitAsync(context, request, noTruncate, job.WriteWarning, cancellationToken),
+                RetryPolicy = retryPolicy,
+                OnWarning = job.WriteWarning,
+                OnVerbose = job.WriteVerbose,
+                Tools = runner is null || showToolCall is null ? runner : new ShownToolRunner(runner, job, showToolCall),
+                MaxToolCalls = MaxToolCalls,
+            };
+        }
 
         /// <summary>True when -Provider or -Model was given: they win over a conversation's own.</summary>
         private protected bool ChoseModel() => MyInvocation.BoundParameters.ContainsKey(nameof(Provider)) || MyInvocation.BoundParameters.ContainsKey(nameof(Model));

@@ -149,7 +149,7 @@ namespace Ally.PowerShell.Commands
             };
             Action<ChatUpdateBatch> drain = batch => batch.Drain(write);
             ConsoleInterrupt? interrupt = null;
-            var turn = new TurnInput(_settings, _chat!, request, NoTruncate, _tools, MaxToolCalls, Force);
+            var turn = new TurnInput(_settings, _chat!, request, _tools);
             ChatResponse? answer = null;
             Exception? failure = null;
             PumpJob job = _pump!.Start(
@@ -245,16 +245,7 @@ namespace Ally.PowerShell.Commands
         private Task<ChatResponse> SendTurnAsync(TurnInput turn, CmdletJob worker, Action<ChatUpdate> onUpdate,
             Func<Func<ToolCallResult>, Task<ToolCallResult>> onPipelineThread)
         {
-            var options = new ChatTurnOptions
-            {
-                OnUpdate = onUpdate,
-                Fit = (request, cancellationToken) => ContextWindow.FitAsync(turn.Settings.Context, request, turn.NoTruncate, worker.WriteWarning, cancellationToken),
-                RetryPolicy = turn.Settings.RetryPolicy,
-                OnWarning = worker.WriteWarning,
-                OnVerbose = worker.WriteVerbose,
-                Tools = turn.Tools is null ? null : new ShownToolRunner(turn.Tools.RunnerFor(this, turn.Force, onPipelineThread), worker, ShowToolCall),
-                MaxToolCalls = turn.MaxToolCalls,
-            };
+            ChatTurnOptions options = TurnOptions(worker, turn.Settings.Context, turn.Settings.RetryPolicy, turn.Tools, onUpdate, onPipelineThread, ShowToolCall);
             return ChatTurn.RunAsync(turn.Chat, turn.Request, options, worker.CancellationToken);
         }
 
@@ -533,25 +524,19 @@ namespace Ally.PowerShell.Commands
         /// <summary>What one turn needs on its worker.</summary>
         private sealed class TurnInput
         {
-            public TurnInput(ChatSettings settings, IChatProvider chat, ChatRequest request, bool noTruncate, CommandTools? tools, int maxToolCalls, bool force)
+            public TurnInput(ChatSettings settings, IChatProvider chat, ChatRequest request, CommandTools? tools)
             {
                 Settings = settings;
                 Chat = chat;
                 Request = request;
-                NoTruncate = noTruncate;
                 Tools = tools;
-                MaxToolCalls = maxToolCalls;
-                Force = force;
             }
 
             public ChatSettings Settings { get; }
             public IChatProvider Chat { get; }
             public ChatRequest Request { get; }
-            public bool NoTruncate { get; }
-            /// <summary>The commands offered as tools, or null.</summary>
+            /// <summary>The commands offered as tools when the message was sent (/tools may change them later), or null.</summary>
             public CommandTools? Tools { get; }
-            public int MaxToolCalls { get; }
-            public bool Force { get; }
         }
 
         /// <summary>The answer as it was shown, on the pipeline thread.</summary>

@@ -208,12 +208,9 @@ namespace Ally.PowerShell.Commands
 
             RetryPolicy retryPolicy = _retryPolicy!;
             ProviderContext context = settings.Context;
-            bool noTruncate = NoTruncate;
             CostBudget? budget = _budget;
             Action<ChatUpdateBatch>? drain = _drainStream;
             CommandTools? tools = _tools;
-            bool force = Force;
-            int maxToolCalls = MaxToolCalls;
             StreamWriter? writer = _streamWriter;
             Structured.StructuredAnswer? structured = _structured;
             _pump!.Start(
@@ -222,23 +219,12 @@ namespace Ally.PowerShell.Commands
                     budget?.EnsureAvailable();
                     // Pieces that arrive while the host is still writing earlier ones go out together.
                     var batch = drain is null ? null : new ChatUpdateBatch();
-                    var options = new ChatTurnOptions
+                    // Each tool call runs on the pipeline thread, where commands, prompts and -WhatIf work.
+                    ChatTurnOptions options = TurnOptions(job, context, retryPolicy, tools, batch is null ? null : update =>
                     {
-                        OnUpdate = batch is null ? null : update =>
-                        {
-                            if (batch.Add(update)) job.Post(batch, drain!);
-                        },
-                        Fit = (r, ct) => ContextWindow.FitAsync(context, r, noTruncate, job.WriteWarning, ct),
-                        RetryPolicy = retryPolicy,
-                        OnWarning = job.WriteWarning,
-                        // Each call runs on the pipeline thread, where commands, prompts and -WhatIf work.
-                        Tools = tools is null ? null
-                            : writer is null ? tools.RunnerFor(this, force, run => job.InvokeAsync(run))
-                            : new ShownToolRunner(tools.RunnerFor(this, force, run => job.InvokeAsync(run)), job, writer.WriteToolCall),
-                        MaxToolCalls = maxToolCalls,
-                        Structured = structured,
-                        OnVerbose = job.WriteVerbose,
-                    };
+                        if (batch.Add(update)) job.Post(batch, drain!);
+                    }, run => job.InvokeAsync(run), writer is null ? null : writer.WriteToolCall);
+                    options.Structured = structured;
                     ChatResponse response = await ChatTurn.RunAsync(provider, request, options, job.CancellationToken).ConfigureAwait(false);
                     budget?.Add(response.Cost);
                     return response;
