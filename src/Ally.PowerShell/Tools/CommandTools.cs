@@ -288,26 +288,11 @@ namespace Ally.PowerShell.Tools
                         throw new ArgumentException(Format("{0} has no parameter '{1}' that can be given; its parameters are: {2}.", tool.Command.Name, property.Name,
                             tool.Parameters.Count == 0 ? "none" : string.Join(", ", tool.Parameters.Keys)));
                     if (property.Value.ValueKind == JsonValueKind.Null) continue;
-                    values[known] = ToValue(property.Value);
+                    values[known] = PowerShellJson.ToValue(property.Value, objectsAsHashtables: true);
                 }
             }
             return values;
         }
-
-        private static object? ToValue(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number => value.TryGetInt64(out long n) ? n : value.GetDouble(),
-            JsonValueKind.Array => value.EnumerateArray().Select(ToValue).ToArray(),
-            JsonValueKind.Object => value.EnumerateObject().Aggregate(new Hashtable(StringComparer.OrdinalIgnoreCase), (table, p) =>
-            {
-                table[p.Name] = ToValue(p.Value);
-                return table;
-            }),
-            _ => null,
-        };
 
         /// <summary>The call as a command line, for -Verbose, -WhatIf and the confirmation prompt: Get-Process -Name 'pwsh'.</summary>
         private static string CommandLine(CommandTool tool, Dictionary<string, object?> arguments)

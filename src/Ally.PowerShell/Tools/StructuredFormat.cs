@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
@@ -20,35 +19,11 @@ namespace Ally.PowerShell.Tools
             return StructuredAnswer.ForSchema(text);
         }
 
-        /// <summary>The JSON as objects: objects become PSCustomObjects, lists arrays, whole numbers Int64 and others Double.</summary>
+        /// <summary>The JSON as objects, as ConvertFrom-Json makes them.</summary>
         public static object? ToObject(string json)
         {
             using JsonDocument document = JsonDocument.Parse(json);
-            return Convert(document.RootElement);
-        }
-
-        private static object? Convert(JsonElement value)
-        {
-            switch (value.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    var result = new PSObject();
-                    foreach (JsonProperty property in value.EnumerateObject()) result.Properties.Add(new PSNoteProperty(property.Name, Convert(property.Value)));
-                    return result;
-                case JsonValueKind.Array:
-                    return value.EnumerateArray().Select(Convert).ToArray();
-                case JsonValueKind.String:
-                    return value.GetString();
-                case JsonValueKind.Number:
-                    if (value.TryGetInt64(out long whole)) return whole;
-                    return value.GetDouble();
-                case JsonValueKind.True:
-                    return true;
-                case JsonValueKind.False:
-                    return false;
-                default:
-                    return null;
-            }
+            return PowerShellJson.ToValue(document.RootElement, objectsAsHashtables: false);
         }
     }
 }
