@@ -30,7 +30,7 @@ namespace Ally.PowerShell.Tools
                 case JsonValueKind.String:
                     return value.GetString();
                 case JsonValueKind.Number:
-                    return value.TryGetInt64(out long whole) ? whole : value.GetDouble();
+                    return value.TryGetInt64(out long whole) ? (object)whole : value.GetDouble();
                 case JsonValueKind.True:
                     return true;
                 case JsonValueKind.False:
