@@ -77,15 +77,18 @@ namespace Ally
         /// </summary>
         internal ChatResponse AfterTools(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolCallResult> calls, bool limitReached,
             int? earlierPromptTokens, int? earlierCompletionTokens, decimal? earlierCost) =>
-            new ChatResponse(Content, Thinking, Model, Provider, FinishReason, Add(PromptTokens, earlierPromptTokens), Add(CompletionTokens, earlierCompletionTokens),
-                TotalDuration, LoadDuration, PromptDuration, CompletionDuration, messages, Streamed, IsComplete,
-                Cost is null && earlierCost is null ? null : (Cost ?? 0) + (earlierCost ?? 0))
+            new ChatResponse(Content, Thinking, Model, Provider, FinishReason, Sum(PromptTokens, earlierPromptTokens), Sum(CompletionTokens, earlierCompletionTokens),
+                TotalDuration, LoadDuration, PromptDuration, CompletionDuration, messages, Streamed, IsComplete, Sum(Cost, earlierCost))
             {
                 ToolCalls = calls,
                 ToolCallLimitReached = limitReached,
             };
 
-        private static int? Add(int? a, int? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
+        /// <summary>A total of counts that may be unknown: unknown only when both are.</summary>
+        internal static int? Sum(int? a, int? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
+
+        /// <summary>A total of costs that may be unknown: unknown only when both are.</summary>
+        internal static decimal? Sum(decimal? a, decimal? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
 
         /// <summary>The answer's text.</summary>
         public override string ToString() => Content;

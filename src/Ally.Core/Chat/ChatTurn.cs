@@ -153,14 +153,13 @@ namespace Ally
                     options.OnWarning?.Invoke(Messages.ToolCallLimitReached(options.MaxToolCalls));
                     return response.AfterTools(messages, calls, true, promptTokens, completionTokens, cost);
                 }
-                promptTokens = Sum(promptTokens, response.PromptTokens);
-                completionTokens = Sum(completionTokens, response.CompletionTokens);
-                cost = response.Cost is null ? cost : (cost ?? 0) + response.Cost;
+                promptTokens = ChatResponse.Sum(promptTokens, response.PromptTokens);
+                completionTokens = ChatResponse.Sum(completionTokens, response.CompletionTokens);
+                cost = ChatResponse.Sum(cost, response.Cost);
                 next = next.With(messages);
             }
         }
 
-        private static int? Sum(int? a, int? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
     }
 
     /// <summary>
