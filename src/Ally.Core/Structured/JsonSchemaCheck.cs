@@ -151,7 +151,7 @@ namespace Ally.Structured
             if (schema.ValueKind == JsonValueKind.True) return;
             if (schema.ValueKind == JsonValueKind.False)
             {
-                problems.Add(path + ": is not allowed here");
+                problems.Add(Messages.AnswerNothingAllowed(path));
                 return;
             }
             if (schema.TryGetProperty("$ref", out JsonElement reference) && Resolve(_root, reference.GetString()!) is JsonElement target)
@@ -160,13 +160,13 @@ namespace Ally.Structured
             }
             if (schema.TryGetProperty("type", out JsonElement type) && !TypeMatches(type, value))
             {
-                problems.Add(F("{0}: should be {1}, not {2}", path, TypeText(type), Describe(value)));
+                problems.Add(Messages.AnswerWrongType(path, TypeText(type), Describe(value)));
                 return;
             }
             if (schema.TryGetProperty("const", out JsonElement constant) && !JsonEquals(constant, value))
-                problems.Add(F("{0}: should be {1}", path, Short(constant)));
+                problems.Add(Messages.AnswerNotConst(path, Short(constant)));
             if (schema.TryGetProperty("enum", out JsonElement choices) && !choices.EnumerateArray().Any(c => JsonEquals(c, value)))
-                problems.Add(F("{0}: should be one of {1}, not {2}", path, string.Join(", ", choices.EnumerateArray().Select(Short)), Short(value)));
+                problems.Add(Messages.AnswerNotInEnum(path, string.Join(", ", choices.EnumerateArray().Select(Short)), Short(value)));
 
             switch (value.ValueKind)
             {
@@ -180,20 +180,20 @@ namespace Ally.Structured
                     string text = value.GetString()!;
                     int length = new StringInfo(text).LengthInTextElements;
                     if (schema.TryGetProperty("minLength", out JsonElement minLength) && length < minLength.GetInt32())
-                        problems.Add(F("{0}: should have at least {1} characters", path, minLength.GetInt32()));
+                        problems.Add(Messages.AnswerTooShort(path, minLength.GetInt32()));
                     if (schema.TryGetProperty("maxLength", out JsonElement maxLength) && length > maxLength.GetInt32())
-                        problems.Add(F("{0}: should have at most {1} characters", path, maxLength.GetInt32()));
+                        problems.Add(Messages.AnswerTooLong(path, maxLength.GetInt32()));
                     if (schema.TryGetProperty("pattern", out JsonElement pattern) && !Regex.IsMatch(text, pattern.GetString()!))
-                        problems.Add(F("{0}: should match the pattern {1}", path, pattern.GetString()!));
+                        problems.Add(Messages.AnswerNoPatternMatch(path, pattern.GetString()!));
                     break;
                 case JsonValueKind.Number:
                     double number = value.GetDouble();
-                    if (schema.TryGetProperty("minimum", out JsonElement min) && number < min.GetDouble()) problems.Add(F("{0}: should be at least {1}", path, min.GetRawText()));
-                    if (schema.TryGetProperty("maximum", out JsonElement max) && number > max.GetDouble()) problems.Add(F("{0}: should be at most {1}", path, max.GetRawText()));
-                    if (schema.TryGetProperty("exclusiveMinimum", out JsonElement xmin) && number <= xmin.GetDouble()) problems.Add(F("{0}: should be more than {1}", path, xmin.GetRawText()));
-                    if (schema.TryGetProperty("exclusiveMaximum", out JsonElement xmax) && number >= xmax.GetDouble()) problems.Add(F("{0}: should be less than {1}", path, xmax.GetRawText()));
+                    if (schema.TryGetProperty("minimum", out JsonElement min) && number < min.GetDouble()) problems.Add(Messages.AnswerBelowMinimum(path, min.GetRawText()));
+                    if (schema.TryGetProperty("maximum", out JsonElement max) && number > max.GetDouble()) problems.Add(Messages.AnswerAboveMaximum(path, max.GetRawText()));
+                    if (schema.TryGetProperty("exclusiveMinimum", out JsonElement xmin) && number <= xmin.GetDouble()) problems.Add(Messages.AnswerNotAboveMinimum(path, xmin.GetRawText()));
+                    if (schema.TryGetProperty("exclusiveMaximum", out JsonElement xmax) && number >= xmax.GetDouble()) problems.Add(Messages.AnswerNotBelowMaximum(path, xmax.GetRawText()));
                     if (schema.TryGetProperty("multipleOf", out JsonElement step) && step.GetDouble() > 0 && Math.Abs(Math.IEEERemainder(number, step.GetDouble())) > 1e-9)
-                        problems.Add(F("{0}: should be a multiple of {1}", path, step.GetRawText()));
+                        problems.Add(Messages.AnswerNotMultiple(path, step.GetRawText()));
                     break;
             }
 
@@ -202,14 +202,14 @@ namespace Ally.Structured
                 foreach (JsonElement part in all.EnumerateArray()) Check(part, value, path, problems);
             }
             if (schema.TryGetProperty("anyOf", out JsonElement any) && !any.EnumerateArray().Any(part => Matches(part, value, path)))
-                problems.Add(F("{0}: matches none of the allowed forms (anyOf)", path));
+                problems.Add(Messages.AnswerMatchesNoForm(path));
             if (schema.TryGetProperty("oneOf", out JsonElement one))
             {
                 int matching = one.EnumerateArray().Count(part => Matches(part, value, path));
-                if (matching != 1) problems.Add(F("{0}: should match exactly one of the allowed forms (oneOf), matches {1}", path, matching));
+                if (matching != 1) problems.Add(Messages.AnswerMatchesForms(path, matching));
             }
             if (schema.TryGetProperty("not", out JsonElement not) && Matches(not, value, path))
-                problems.Add(F("{0}: matches a form that is not allowed (not)", path));
+                problems.Add(Messages.AnswerMatchesForbiddenForm(path));
         }
 
         private bool Matches(JsonElement schema, JsonElement value, string path)
@@ -225,7 +225,7 @@ namespace Ally.Structured
             {
                 foreach (JsonElement name in required.EnumerateArray())
                 {
-                    if (!value.TryGetProperty(name.GetString()!, out _)) problems.Add(F("{0}: the property \"{1}\" is missing", path, name.GetString()!));
+                    if (!value.TryGetProperty(name.GetString()!, out _)) problems.Add(Messages.AnswerPropertyMissing(path, name.GetString()!));
                 }
             }
             bool hasProperties = schema.TryGetProperty("properties", out JsonElement properties);
@@ -236,7 +236,7 @@ namespace Ally.Structured
                 if (hasProperties && properties.TryGetProperty(property.Name, out JsonElement propertySchema)) Check(propertySchema, property.Value, at, problems);
                 else if (hasAdditional)
                 {
-                    if (additional.ValueKind == JsonValueKind.False) problems.Add(F("{0}: the property \"{1}\" is not allowed", path, property.Name));
+                    if (additional.ValueKind == JsonValueKind.False) problems.Add(Messages.AnswerPropertyNotAllowed(path, property.Name));
                     else Check(additional, property.Value, at, problems);
                 }
             }
@@ -246,9 +246,9 @@ namespace Ally.Structured
         {
             int count = value.GetArrayLength();
             if (schema.TryGetProperty("minItems", out JsonElement minItems) && count < minItems.GetInt32())
-                problems.Add(F("{0}: should have at least {1} items, has {2}", path, minItems.GetInt32(), count));
+                problems.Add(Messages.AnswerTooFewItems(path, minItems.GetInt32(), count));
             if (schema.TryGetProperty("maxItems", out JsonElement maxItems) && count > maxItems.GetInt32())
-                problems.Add(F("{0}: should have at most {1} items, has {2}", path, maxItems.GetInt32(), count));
+                problems.Add(Messages.AnswerTooManyItems(path, maxItems.GetInt32(), count));
             if (schema.TryGetProperty("uniqueItems", out JsonElement unique) && unique.ValueKind == JsonValueKind.True)
             {
                 var seen = new List<JsonElement>();
@@ -256,7 +256,7 @@ namespace Ally.Structured
                 {
                     if (seen.Any(s => JsonEquals(s, item)))
                     {
-                        problems.Add(F("{0}: should not repeat {1}", path, Short(item)));
+                        problems.Add(Messages.AnswerRepeats(path, Short(item)));
                         break;
                     }
                     seen.Add(item);
@@ -337,7 +337,6 @@ namespace Ally.Structured
             }
         }
 
-        private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
     }
 }

@@ -26,9 +26,7 @@ namespace Ally.PowerShell.Tools
         /// <summary>The parameter set a tool uses.</summary>
         public static CommandParameterSetInfo ParameterSet(CommandInfo command) =>
             command.ParameterSets.FirstOrDefault(s => s.IsDefault) ?? command.ParameterSets.FirstOrDefault()
-            ?? throw new AllyException(ErrorIds.InvalidTool, F("{0} has no parameter sets and cannot be offered as a tool.", command.Name), Remedy);
-
-        public const string Remedy = "Offer cmdlets, functions or scripts (Get-Command Get-Process, Get-Service), or wrap the command in a function with simple parameters.";
+            ?? throw new AllyException(ErrorIds.InvalidTool, Messages.NoParameterSets(command.Name), Messages.InvalidToolRemedy);
 
         /// <summary>
         /// The parameters the model may give (name → .NET type) and the schema text. Throws InvalidTool for a
@@ -52,7 +50,7 @@ namespace Ally.PowerShell.Tools
                     {
                         if (parameter.IsMandatory)
                             throw new AllyException(ErrorIds.InvalidTool,
-                                F("{0} cannot be offered as a tool: its mandatory parameter -{1} takes a {2}, which a model cannot give.", command.Name, parameter.Name, type.Name), Remedy);
+                                Messages.UnfillableParameter(command.Name, parameter.Name, type.Name), Messages.InvalidToolRemedy);
                         continue;
                     }
                     offered[parameter.Name] = type;
@@ -182,6 +180,5 @@ namespace Ally.PowerShell.Tools
             return text.Length <= max ? text : text.Substring(0, max - 1) + "…";
         }
 
-        private static string F(string format, params object[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args);
     }
 }

@@ -66,8 +66,8 @@ namespace Ally.PowerShell.Tools
             {
                 CommandInfo command = given is AliasInfo alias && alias.ResolvedCommand != null ? alias.ResolvedCommand : given;
                 if (!(command is CmdletInfo || command is FunctionInfo || command is ExternalScriptInfo))
-                    throw new AllyException(ErrorIds.InvalidTool, Format("{0} is a {1}; only cmdlets, functions and scripts can be offered as tools.", command.Name, command.CommandType),
-                        CommandToolSchema.Remedy);
+                    throw new AllyException(ErrorIds.InvalidTool, Messages.NotACommandForTools(command.Name, command.CommandType.ToString()),
+                        Messages.InvalidToolRemedy);
                 string name = CommandToolSchema.ToolName(command.Name);
                 if (tools.Any(t => string.Equals(t.Definition.Name, name, StringComparison.OrdinalIgnoreCase))) continue;
                 string key = Identity(command);
@@ -104,8 +104,8 @@ namespace Ally.PowerShell.Tools
             (string synopsis, Dictionary<string, string> help) = ReadHelp(cmdlet, command);
             string schema = CommandToolSchema.Build(command, set, help, out Dictionary<string, Type> parameters);
             bool asksFirst = SupportsShouldProcess(command);
-            string description = synopsis.Length > 0 ? synopsis : Format("Runs the PowerShell command {0}.", command.Name);
-            if (asksFirst) description += " It changes the system: the user is asked before it runs, and may say no.";
+            string description = synopsis.Length > 0 ? synopsis : Messages.ToolRunsCommand(command.Name);
+            if (asksFirst) description += Messages.ToolAsksFirst;
             return new CommandTool(command, new ToolDefinition(name, CommandToolSchema.Clip(description, 1000), schema), parameters, asksFirst);
         }
 
@@ -183,7 +183,7 @@ namespace Ally.PowerShell.Tools
         {
             if (!_byName.TryGetValue(call.Name, out CommandTool? tool))
             {
-                string text = Format("There is no tool named '{0}'. The tools you can call are: {1}.", call.Name, string.Join(", ", _byName.Keys));
+                string text = Messages.NoSuchTool(call.Name, string.Join(", ", _byName.Keys));
                 return new ToolCallResult(call, ToolCallStatus.Refused, text, text, TimeSpan.Zero);
             }
             Dictionary<string, object?> arguments;
@@ -193,22 +193,22 @@ namespace Ally.PowerShell.Tools
             }
             catch (ArgumentException ex)
             {
-                return new ToolCallResult(call, ToolCallStatus.Failed, "Not run: " + ex.Message, ex.Message, TimeSpan.Zero);
+                return new ToolCallResult(call, ToolCallStatus.Failed, Messages.ToolNotRun(ex.Message), ex.Message, TimeSpan.Zero);
             }
             string commandLine = CommandLine(tool, arguments);
-            cmdlet.WriteVerbose(Format("The model calls {0}", commandLine));
+            cmdlet.WriteVerbose(Messages.ToolCalled(commandLine));
             if (tool.AsksFirst && !force)
             {
                 bool whatIf = cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && w is SwitchParameter s && s.IsPresent
                     || LanguagePrimitives.IsTrue(cmdlet.SessionState.PSVariable.GetValue("WhatIfPreference"));
                 if (!whatIf && !Interactivity.IsInteractive(cmdlet))
                 {
-                    string text = Format("Not run: {0} changes the system, and this session cannot ask the user to confirm it. The user can allow such commands with -Force.", tool.Command.Name);
+                    string text = Messages.ToolCannotAsk(tool.Command.Name);
                     return new ToolCallResult(call, ToolCallStatus.Refused, text, text, TimeSpan.Zero);
                 }
-                if (!cmdlet.ShouldProcess(commandLine, "Run the command the model asked for"))
+                if (!cmdlet.ShouldProcess(commandLine, Messages.ToolShouldProcessAction))
                 {
-                    string text = Format("Not run: the user declined to run {0}.", commandLine);
+                    string text = Messages.ToolDeclined(commandLine);
                     return new ToolCallResult(call, ToolCallStatus.Declined, text, text, TimeSpan.Zero);
                 }
             }
@@ -253,14 +253,14 @@ namespace Ally.PowerShell.Tools
             if (errors.Count > 0)
             {
                 if (text.Length > 0) text.Append("\n\n");
-                text.Append("Errors:\n").Append(string.Join("\n", errors));
+                text.Append(Messages.ToolErrors(string.Join("\n", errors)));
             }
-            if (text.Length == 0) text.Append("(no output)");
+            if (text.Length == 0) text.Append(Messages.ToolNoOutput);
             string result = text.Length <= OutputLimit
                 ? text.ToString()
-                : text.ToString(0, OutputLimit) + Format("\n[output cut: {0:N0} of {1:N0} characters shown]", OutputLimit, text.Length);
+                : text.ToString(0, OutputLimit) + Messages.ToolOutputCut(OutputLimit, text.Length);
             ToolCallStatus status = failure != null || (errors.Count > 0 && output.Count == 0) ? ToolCallStatus.Failed : ToolCallStatus.Completed;
-            cmdlet.WriteVerbose(Format("{0}: {1}, {2} object{3}, {4:N0} ms.", tool.Command.Name, status, output.Count, output.Count == 1 ? string.Empty : "s", watch.Elapsed.TotalMilliseconds));
+            cmdlet.WriteVerbose(Messages.ToolRan(tool.Command.Name, status, output.Count, watch.Elapsed.TotalMilliseconds));
             return new ToolCallResult(call, status, result, errors.Count > 0 ? string.Join("\n", errors) : null, watch.Elapsed);
         }
 
@@ -275,17 +275,17 @@ namespace Ally.PowerShell.Tools
             }
             catch (JsonException ex)
             {
-                throw new ArgumentException(Format("the arguments are not valid JSON ({0}).", ex.Message));
+                throw new ArgumentException(Messages.ToolArgumentsNotJson(ex.Message));
             }
             using (document)
             {
-                if (document.RootElement.ValueKind != JsonValueKind.Object) throw new ArgumentException("the arguments must be a JSON object of parameter names and values.");
+                if (document.RootElement.ValueKind != JsonValueKind.Object) throw new ArgumentException(Messages.ToolArgumentsNotObject);
                 foreach (JsonProperty property in document.RootElement.EnumerateObject())
                 {
                     string name = property.Name.TrimStart('-');
                     string? known = tool.Parameters.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
                     if (known is null)
-                        throw new ArgumentException(Format("{0} has no parameter '{1}' that can be given; its parameters are: {2}.", tool.Command.Name, property.Name,
+                        throw new ArgumentException(Messages.ToolNoSuchParameter(tool.Command.Name, property.Name,
                             tool.Parameters.Count == 0 ? "none" : string.Join(", ", tool.Parameters.Keys)));
                     if (property.Value.ValueKind == JsonValueKind.Null) continue;
                     values[known] = PowerShellJson.ToValue(property.Value, objectsAsHashtables: true);
@@ -317,6 +317,5 @@ namespace Ally.PowerShell.Tools
             _ => value.ToString() ?? string.Empty,
         };
 
-        private static string Format(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
     }
 }
