@@ -58,7 +58,7 @@ namespace Ally
         public void AppendContent(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
-            if (_attempt != null) _attempt.Received = true;
+            Received();
             _content.Append(text);
             _listener?.Invoke(new ChatUpdate(ChatUpdateKind.Content, text!));
         }
@@ -68,7 +68,7 @@ namespace Ally
         public void AppendThinking(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
-            if (_attempt != null) _attempt.Received = true;
+            Received();
             _thinking.Append(text);
             _listener?.Invoke(new ChatUpdate(ChatUpdateKind.Thinking, text!));
         }
@@ -105,6 +105,7 @@ namespace Ally
             Received();
         }
 
+        /// <summary>Something arrived: a failure from here on is not retried (the user may have seen it).</summary>
         private void Received()
         {
             if (_attempt != null) _attempt.Received = true;
